@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KantorVirtualConfig(AppConfig):
+    name = "kantor_virtual"
+    verbose_name = "Kantor Virtual"

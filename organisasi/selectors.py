@@ -1,0 +1,89 @@
+"""Who acts for which position, and which roles a person holds. Every permission check starts here."""
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from organisasi.models import Assignment, Opd, Position, RoleGrant, User
+
+
+def active_assignments(*, user: User, on: date) -> QuerySet[Assignment]:
+    """The user's assignments in force on `on`: the definitive post first, then Plt/Plh."""
+    return (
+        Assignment.objects.filter(user=user, start__lte=on, position__closed_on__isnull=True)
+        .filter(Q(end__isnull=True) | Q(end__gte=on))
+        .select_related("position", "position__opd")
+        .order_by("kind", "position__order", "position_id")
+    )
+
+
+def positions_for(*, user: User, on: date) -> list[Position]:
+    """Positions the user acts for on `on`: held definitively, or as Plt/Plh inside the date range."""
+    if not user.is_authenticated:
+        return []
+    positions: dict[int, Position] = {}
+    for assignment in active_assignments(user=user, on=on):
+        # `held_as` lets the header say "Plt. Kepala Dinas …" without another query.
+        assignment.position.held_as = assignment.kind
+        positions.setdefault(assignment.position_id, assignment.position)
+    return list(positions.values())
+
+
+def position_ids_for(*, user: User, on: date) -> set[int]:
+    return {position.pk for position in positions_for(user=user, on=on)}
+
+
+def acts_for(*, user: User, position: Position, on: date) -> bool:
+    return position.pk in position_ids_for(user=user, on=on)
+
+
+def holders_of(*, position: Position, on: date) -> QuerySet[User]:
+    """Everyone acting for `position` on `on`: its definitive holder and its Plt/Plh."""
+    return User.objects.filter(
+        Q(assignments__end__isnull=True) | Q(assignments__end__gte=on),
+        assignments__position=position,
+        assignments__start__lte=on,
+        is_active=True,
+    ).distinct()
+
+
+def is_pimpinan(*, user: User, on: date | None = None) -> bool:
+    """Pimpinan is not a granted role: it follows from acting for a struktural position."""
+    on = on or timezone.localdate()
+    return any(position.is_struktural for position in positions_for(user=user, on=on))
+
+
+def has_role(*, user: User, role: str, opd: Opd | None = None) -> bool:
+    """Whether the user holds `role`; with `opd`, scoped to that OPD (a province-wide arsiparis counts)."""
+    if not user.is_authenticated:
+        return False
+    grants = RoleGrant.objects.filter(user=user, role=role)
+    if opd is not None:
+        grants = grants.filter(Q(opd=opd) | Q(opd__isnull=True, role=RoleGrant.Role.ARSIPARIS))
+    return grants.exists()
+
+
+def is_admin(*, user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or has_role(user=user, role=RoleGrant.Role.ADMIN))
+
+
+def opds_administered_by(*, user: User) -> QuerySet[Opd]:
+    """OPDs whose org chart the user may edit: their own as admin_opd, every OPD as admin."""
+    if is_admin(user=user):
+        return Opd.objects.all()
+    return Opd.objects.filter(role_grants__user=user, role_grants__role=RoleGrant.Role.ADMIN_OPD).distinct()
+
+
+def requires_second_factor(*, user: User) -> bool:
+    """Pimpinan and administrators must confirm a TOTP code after their password."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    admin_roles = [RoleGrant.Role.ADMIN, RoleGrant.Role.ADMIN_OPD]
+    return RoleGrant.objects.filter(user=user, role__in=admin_roles).exists() or is_pimpinan(user=user)
+
+
+def role_grants_of(*, user: User) -> list[RoleGrant]:
+    return list(RoleGrant.objects.filter(user=user).select_related("opd").order_by("role", "opd__name"))

@@ -1,0 +1,106 @@
+"""Shared fixtures: people by role and position, built with our own models and services."""
+
+import os
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from organisasi.models import Assignment, RoleGrant
+from tests.factories import OpdFactory, PositionFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made beside it are
+# ordinary synchronous code, so Django's async-safety guard does not apply to them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["tests.browser"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def today() -> date:
+    return timezone.localdate()
+
+
+@pytest.fixture
+def opd(db):
+    return OpdFactory(
+        code="DISKOMINFOS", name="Dinas Komunikasi, Informatika dan Statistik", short_name="Diskominfos"
+    )
+
+
+@pytest.fixture
+def other_opd(db):
+    return OpdFactory(code="DINSOS", name="Dinas Sosial", short_name="Dinsos")
+
+
+@pytest.fixture
+def make_position(db, opd):
+    def make(*, name: str = "Kepala Seksi", opd=opd, parent=None, kind="struktural", **fields):
+        return PositionFactory(opd=opd, name=name, parent=parent, kind=kind, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_user(db, today):
+    """`make_user()`, `make_user(holds=position)`, `make_user(acts_for=position, until=day, kind="plh")`."""
+
+    def make(
+        *,
+        holds=None,
+        acts_for=None,
+        kind: str = Assignment.Kind.PLT,
+        since: date | None = None,
+        until: date | None = None,
+        **fields,
+    ):
+        user = UserFactory(**fields)
+        if holds is not None:
+            Assignment.objects.create(
+                user=user,
+                position=holds,
+                kind=Assignment.Kind.DEFINITIVE,
+                start=since or today - timedelta(days=365),
+            )
+        if acts_for is not None:
+            end = until or today + timedelta(days=30)
+            Assignment.objects.create(
+                user=user,
+                position=acts_for,
+                kind=kind,
+                start=since or min(end, today) - timedelta(days=7),
+                end=end,
+            )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def grant_role(db):
+    def grant(user, role: str, opd=None):
+        RoleGrant.objects.create(user=user, role=role, opd=opd)
+        return user
+
+    return grant
+
+
+@pytest.fixture
+def make_operator(make_user, grant_role):
+    def make(*, opd, **fields):
+        return grant_role(make_user(**fields), RoleGrant.Role.OPERATOR, opd)
+
+    return make
+
+
+@pytest.fixture
+def make_admin_opd(make_user, grant_role):
+    def make(*, opd, **fields):
+        return grant_role(make_user(**fields), RoleGrant.Role.ADMIN_OPD, opd)
+
+    return make
