@@ -10,6 +10,11 @@ class LoginForm(AuthenticationForm):
             attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
         ),
     )
+    password = forms.CharField(
+        label="Kata sandi",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     error_messages = {
         "invalid_login": "NIP/surel atau kata sandi salah. Periksa kembali lalu coba lagi.",
         "inactive": "Akun ini tidak aktif. Hubungi admin OPD Anda.",

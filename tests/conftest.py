@@ -16,6 +16,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytest_plugins = ["tests.browser"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_celery_queue(worker_id):
+    """xdist workers share one Redis: give each its own queue, so that a worker started by one test
+    process never runs another process's task against the wrong test database."""
+    from kantor_virtual.celery import app
+
+    app.conf.task_default_queue = f"kantor-test-{worker_id}"
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

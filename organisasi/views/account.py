@@ -43,6 +43,22 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return reverse_lazy("beranda")
 
 
+def _token_accepted(form: TokenForm, device: TOTPDevice) -> bool:
+    """Checks the code, honouring django-otp's throttle: each failure doubles the wait before the next try."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        form.add_error(
+            "token", "Terlalu banyak percobaan. Tunggu beberapa detik, lalu masukkan kode terbaru."
+        )
+        return False
+    if device.verify_token(form.cleaned_data["token"]):
+        return True
+    form.add_error(
+        "token", "Kode salah atau sudah kedaluwarsa. Pastikan jam ponsel tepat dan pakai kode terbaru."
+    )
+    return False
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponse:
@@ -50,11 +66,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if device is None:
         return redirect("organisasi:otp_setup")
     form = TokenForm(request.POST or None)
-    if form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            otp_login(request, device)
-            return redirect(_safe_next(request, request.GET.get("next")))
-        form.add_error("token", "Kode salah atau sudah kedaluwarsa. Lihat kode terbaru di aplikasi Anda.")
+    if form.is_valid() and _token_accepted(form, device):
+        otp_login(request, device)
+        return redirect(_safe_next(request, request.GET.get("next")))
     return render(request, "organisasi/otp_verify.html", {"form": form})
 
 
@@ -71,14 +85,12 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         user=request.user, confirmed=False, defaults={"name": "Aplikasi autentikator"}
     )
     form = TokenForm(request.POST or None)
-    if form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            messages.success(request, "Verifikasi dua langkah aktif.")
-            return redirect("beranda")
-        form.add_error("token", "Kode salah. Pastikan jam ponsel Anda tepat lalu coba kode terbaru.")
+    if form.is_valid() and _token_accepted(form, device):
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+        messages.success(request, "Verifikasi dua langkah aktif.")
+        return redirect("beranda")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title="Kode QR autentikator")
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return render(request, "organisasi/otp_setup.html", {"form": form, "qr_svg": qr_svg, "secret": secret})
