@@ -103,7 +103,9 @@ if not os.environ.get("DATABASE_URL"):
         "PostgreSQL tertanam, atau arahkan DATABASE_URL ke server PostgreSQL."
     )
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Two test runs against one server (two checkouts, two terminals) each get their own test database.
+if os.environ.get("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisasi.User"
 

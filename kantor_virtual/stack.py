@@ -184,6 +184,7 @@ def run() -> int:
 
 def test(pytest_args: list[str]) -> int:
     os.environ.setdefault("HTTPS", "false")  # the live test server speaks plain HTTP
+    os.environ.setdefault("TEST_DATABASE_NAME", f"test_kantor_virtual_{os.getpid()}")
     with services():
         _manage("collectstatic", "--noinput", "-v", "0")
         workers = os.environ.get("TEST_WORKERS", "2")
