@@ -99,6 +99,32 @@ def _manage(*args: str) -> None:
     subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], check=True, cwd=BASE_DIR)
 
 
+def _static_fingerprint() -> str:
+    """What collectstatic's output depends on: our static files and the installed packages."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    installed = BASE_DIR / ".venv" / ".kantor-installed"
+    digest.update(installed.read_bytes() if installed.exists() else b"")
+    for path in sorted((BASE_DIR / "static").rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.relative_to(BASE_DIR)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _collect_static() -> None:
+    """Compressing every file takes half a minute: do it only when something changed."""
+    static_root = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+    stamp = static_root / ".kantor-fingerprint"
+    fingerprint = _static_fingerprint()
+    if stamp.exists() and stamp.read_text() == fingerprint and (static_root / "staticfiles.json").exists():
+        return
+    _log("Menyiapkan berkas statis (sekali setelah pemasangan)…")
+    _manage("collectstatic", "--noinput", "-v", "0")
+    stamp.write_text(fingerprint)
+
+
 def _stop(processes: list[subprocess.Popen]) -> None:
     for process in processes:
         if process.poll() is None:
@@ -123,7 +149,7 @@ def run() -> int:
     os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private"))
     with services():
         _manage("migrate", "--noinput", "-v", "0")
-        _manage("collectstatic", "--noinput", "-v", "0")
+        _collect_static()
         _manage("seed_demo")
         bin_dir = Path(sys.executable).parent
         commands = {
@@ -186,7 +212,6 @@ def test(pytest_args: list[str]) -> int:
     os.environ.setdefault("HTTPS", "false")  # the live test server speaks plain HTTP
     os.environ.setdefault("TEST_DATABASE_NAME", f"test_kantor_virtual_{os.getpid()}")
     with services():
-        _manage("collectstatic", "--noinput", "-v", "0")
         workers = os.environ.get("TEST_WORKERS", "2")
         command = [sys.executable, "-m", "pytest", "-n", workers, "--dist", "loadfile", *pytest_args]
         return subprocess.run(command, cwd=BASE_DIR).returncode

@@ -4,6 +4,8 @@ import os
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from organisasi.models import Assignment, RoleGrant
@@ -14,6 +16,18 @@ from tests.factories import OpdFactory, PositionFactory, UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = ["tests.browser"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_without_manifest():
+    """Tests serve static files from their sources, so no collectstatic run is needed first."""
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise looks there first
+    with override_settings(STORAGES=storages):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
