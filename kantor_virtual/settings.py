@@ -102,7 +102,9 @@ if not os.environ.get("DATABASE_URL"):
         "DATABASE_URL belum diatur. Jalankan lewat ./kantor run atau ./kantor test, yang menyalakan "
         "PostgreSQL tertanam, atau arahkan DATABASE_URL ke server PostgreSQL."
     )
-DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+}
 # Two test runs against one server (two checkouts, two terminals) each get their own test database.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}

@@ -211,6 +211,9 @@ def run() -> int:
 def test(pytest_args: list[str]) -> int:
     os.environ.setdefault("HTTPS", "false")  # the live test server speaks plain HTTP
     os.environ.setdefault("TEST_DATABASE_NAME", f"test_kantor_virtual_{os.getpid()}")
+    # Threads of the test run (live server, Celery worker) close their connections when done, so the
+    # test databases can be dropped at the end.
+    os.environ.setdefault("DB_CONN_MAX_AGE", "0")
     with services():
         workers = os.environ.get("TEST_WORKERS", "2")
         command = [sys.executable, "-m", "pytest", "-n", workers, "--dist", "loadfile", *pytest_args]
