@@ -217,7 +217,33 @@ def test(pytest_args: list[str]) -> int:
     with services():
         workers = os.environ.get("TEST_WORKERS", "2")
         command = [sys.executable, "-m", "pytest", "-n", workers, "--dist", "loadfile", *pytest_args]
-        return subprocess.run(command, cwd=BASE_DIR).returncode
+        returncode = subprocess.run(command, cwd=BASE_DIR).returncode
+        _drop_test_databases(prefix=os.environ["TEST_DATABASE_NAME"])
+        return returncode
+
+
+def _drop_test_databases(*, prefix: str) -> None:
+    """pytest-django drops its databases unless a stray connection still holds one; force it."""
+    import dj_database_url
+    import psycopg2
+
+    settings = dj_database_url.parse(os.environ["DATABASE_URL"])
+    try:
+        connection = psycopg2.connect(
+            dbname="postgres",
+            user=settings["USER"],
+            password=settings["PASSWORD"] or None,
+            host=settings["HOST"] or None,
+            port=settings["PORT"] or None,
+        )
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"])
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.close()
+    except psycopg2.Error as error:
+        _log(f"Basis data uji {prefix}* tidak dapat dihapus: {error}".strip())
 
 
 def manage(args: list[str]) -> int:
