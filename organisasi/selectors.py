@@ -11,8 +11,10 @@ from organisasi.models import Assignment, Opd, Position, RoleGrant, User
 def active_assignments(*, user: User, on: date) -> QuerySet[Assignment]:
     """The user's assignments in force on `on`: the definitive post first, then Plt/Plh."""
     return (
-        Assignment.objects.filter(user=user, start__lte=on, position__closed_on__isnull=True)
+        Assignment.objects.filter(user=user, start__lte=on)
         .filter(Q(end__isnull=True) | Q(end__gte=on))
+        # A position closed from a later date still has its holder until then (Position.is_open_on).
+        .filter(Q(position__closed_on__isnull=True) | Q(position__closed_on__gt=on))
         .select_related("position", "position__opd")
         .order_by("kind", "position__order", "position_id")
     )
@@ -28,24 +30,6 @@ def positions_for(*, user: User, on: date) -> list[Position]:
         assignment.position.held_as = assignment.kind
         positions.setdefault(assignment.position_id, assignment.position)
     return list(positions.values())
-
-
-def position_ids_for(*, user: User, on: date) -> set[int]:
-    return {position.pk for position in positions_for(user=user, on=on)}
-
-
-def acts_for(*, user: User, position: Position, on: date) -> bool:
-    return position.pk in position_ids_for(user=user, on=on)
-
-
-def holders_of(*, position: Position, on: date) -> QuerySet[User]:
-    """Everyone acting for `position` on `on`: its definitive holder and its Plt/Plh."""
-    return User.objects.filter(
-        Q(assignments__end__isnull=True) | Q(assignments__end__gte=on),
-        assignments__position=position,
-        assignments__start__lte=on,
-        is_active=True,
-    ).distinct()
 
 
 def is_pimpinan(*, user: User, on: date | None = None) -> bool:
@@ -83,7 +67,3 @@ def requires_second_factor(*, user: User) -> bool:
         return True
     admin_roles = [RoleGrant.Role.ADMIN, RoleGrant.Role.ADMIN_OPD]
     return RoleGrant.objects.filter(user=user, role__in=admin_roles).exists() or is_pimpinan(user=user)
-
-
-def role_grants_of(*, user: User) -> list[RoleGrant]:
-    return list(RoleGrant.objects.filter(user=user).select_related("opd").order_by("role", "opd__name"))

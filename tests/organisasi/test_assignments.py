@@ -116,3 +116,14 @@ def test_a_plt_acts_for_the_position_only_inside_the_date_range(admin, make_posi
     assert acts_on(start)
     assert acts_on(end)
     assert not acts_on(end + timedelta(days=1)), "still acts for the position after the range"
+
+
+def test_a_holder_acts_for_a_position_until_the_day_it_closes(make_position, make_user, today):
+    closing = make_position(name="Kepala Seksi yang Dilebur", closed_on=today + timedelta(days=3))
+    closed = make_position(name="Kepala Seksi yang Sudah Dilebur", closed_on=today)
+    holder = make_user(holds=closing)
+    former = make_user(holds=closed)
+
+    assert [p.pk for p in positions_for(user=holder, on=today)] == [closing.pk]
+    assert positions_for(user=holder, on=today + timedelta(days=3)) == []
+    assert positions_for(user=former, on=today) == []
