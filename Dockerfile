@@ -14,6 +14,8 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY kantor_virtual ./kantor_virtual
 COPY organisasi ./organisasi
+COPY persuratan ./persuratan
+COPY disposisi ./disposisi
 RUN pip install "setuptools==80.10.2" wheel && pip install --no-build-isolation .
 COPY . .
 

@@ -41,3 +41,34 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} #{self.seq} ({self.target_type_id}:{self.target_id})"
+
+
+class Notification(models.Model):
+    """An in-app notice to one person, and the e-mail that carries it.
+
+    `key` names what the notice is about ("inbox-item:42", "overdue:42:2026-11-25"): unique per
+    person, so a task that runs twice, or a reminder job that runs every hour, notifies once.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=120)
+    title = models.CharField("judul", max_length=255)
+    body = models.TextField("isi", blank=True)
+    url = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "notifikasi"
+        verbose_name_plural = "notifikasi"
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_user_recent"),
+            models.Index(
+                fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_user_unread"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "kantor_virtual",
     "organisasi",
+    "persuratan",
+    "disposisi",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,10 @@
 """Who acts for which position, and which roles a person holds. Every permission check starts here."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -67,3 +70,70 @@ def requires_second_factor(*, user: User) -> bool:
         return True
     admin_roles = [RoleGrant.Role.ADMIN, RoleGrant.Role.ADMIN_OPD]
     return RoleGrant.objects.filter(user=user, role__in=admin_roles).exists() or is_pimpinan(user=user)
+
+
+def position_ids_for(*, user: User, on: date) -> set[int]:
+    """Ids of the positions the user acts for on `on` (see `positions_for`), for filtering by position."""
+    if not user.is_authenticated:
+        return set()
+    return set(active_assignments(user=user, on=on).values_list("position_id", flat=True))
+
+
+def holders_of(*, position_ids: Iterable[int], on: date) -> dict[int, list[User]]:
+    """Who acts for each position on `on`: its definitive holder and its Plt/Plh, if any."""
+    holders: dict[int, list[User]] = {}
+    assignments = (
+        Assignment.objects.filter(position_id__in=list(position_ids), start__lte=on)
+        .filter(Q(end__isnull=True) | Q(end__gte=on))
+        .filter(user__is_active=True)
+        .select_related("user")
+        .order_by("position_id", "kind", "user_id")
+    )
+    for assignment in assignments:
+        users = holders.setdefault(assignment.position_id, [])
+        if assignment.user not in users:
+            users.append(assignment.user)
+    return holders
+
+
+def subordinates_among(*, superior_id: int, candidate_ids: Iterable[int]) -> set[int]:
+    """Which candidates sit below `superior_id` in the position tree, at any depth.
+
+    One recursive query walks up from the candidates: the tree crosses OPDs (Gubernur → Sekda →
+    Asisten → Kepala Dinas), so a Sekda's subordinates include every Kepala Dinas under an Asisten.
+    """
+    candidates = sorted(set(candidate_ids))
+    if not candidates:
+        return set()
+    table = Position._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE up(candidate, ancestor) AS (
+                SELECT id, parent_id FROM {table} WHERE id = ANY(%s)
+                UNION
+                SELECT up.candidate, p.parent_id FROM up JOIN {table} p ON p.id = up.ancestor
+            )
+            SELECT DISTINCT candidate FROM up WHERE ancestor = %s
+            """,
+            [candidates, superior_id],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+@dataclass(frozen=True)
+class RoleScope:
+    """Where a role reaches: some OPDs, or every OPD (a province-wide arsiparis)."""
+
+    opd_ids: frozenset[int]
+    everywhere: bool = False
+
+    def covers(self, opd_id: int) -> bool:
+        return self.everywhere or opd_id in self.opd_ids
+
+
+def role_scope(*, user: User, role: str) -> RoleScope:
+    if not user.is_authenticated:
+        return RoleScope(frozenset())
+    opd_ids = list(RoleGrant.objects.filter(user=user, role=role).values_list("opd_id", flat=True))
+    return RoleScope(frozenset(i for i in opd_ids if i is not None), everywhere=None in opd_ids)

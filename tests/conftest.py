@@ -127,3 +127,87 @@ def make_admin_opd(make_user, grant_role):
         return grant_role(make_user(**fields), RoleGrant.Role.ADMIN_OPD, opd)
 
     return make
+
+
+# ── Letters ──────────────────────────────────────────────────────────────────────────────────
+
+
+@pytest.fixture(scope="session")
+def pdf_bytes():
+    """`pdf_bytes("text")`: a real one-page PDF with that text layer, rendered by WeasyPrint."""
+    from weasyprint import HTML
+
+    cache: dict[str, bytes] = {}
+
+    def render(text: str = "Surat uji") -> bytes:
+        if text not in cache:
+            cache[text] = HTML(string=f"<p>{text}</p>").write_pdf()
+        return cache[text]
+
+    return render
+
+
+@pytest.fixture
+def make_scan(pdf_bytes):
+    """`make_scan()` → an uploaded PDF scan; `make_scan(content=b"...", name="x.pdf")` for bad input."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def make(*, text: str = "Surat uji", content: bytes | None = None, name: str = "pindaian.pdf"):
+        data = pdf_bytes(text) if content is None else content
+        return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+    return make
+
+
+@pytest.fixture
+def classification(db):
+    from persuratan.models import Classification
+
+    return Classification.objects.get(code="000.1.2")
+
+
+@pytest.fixture
+def letter_details(classification, today):
+    """`letter_details(subject=..., security_class=...)` → the LetterDetails a register form produces."""
+    from persuratan.models import LetterType, SecurityClass, Urgency
+    from persuratan.services import LetterDetails, Sender
+
+    def make(**overrides):
+        fields = {
+            "sender": Sender(kind="institution", name="Kementerian Dalam Negeri", address="Jakarta"),
+            "sender_number": "000.1.2/123/SJ",
+            "letter_date": today - timedelta(days=3),
+            "received_on": today,
+            "subject": "Undangan rapat koordinasi perjalanan dinas",
+            "letter_type": LetterType.OFFICIAL_LETTER,
+            "security_class": SecurityClass.ORDINARY,
+            "urgency": Urgency.NORMAL,
+            "classification": classification,
+            "summary": "Rapat koordinasi di Jakarta.",
+        }
+        fields.update(overrides)
+        return LetterDetails(**fields)
+
+    return make
+
+
+@pytest.fixture
+def register(make_operator, letter_details, make_scan):
+    """`register(opd=..., to=[position], copies=[...], **details)` → a letter registered by an operator."""
+    from persuratan.services import register_incoming
+
+    operators = {}
+
+    def make(*, opd, to, copies=(), scans=None, actor=None, **details):
+        if actor is None:
+            actor = operators.get(opd.pk) or operators.setdefault(opd.pk, make_operator(opd=opd))
+        return register_incoming(
+            actor=actor,
+            opd=opd,
+            details=letter_details(**details),
+            addressees=to,
+            copies=copies,
+            scans=scans if scans is not None else [make_scan()],
+        )
+
+    return make

@@ -1,0 +1,95 @@
+"""Uploaded files: checked by content, fingerprinted, and kept outside the web root.
+
+Every app that accepts files (scans of letters, follow-up reports, public submissions) goes
+through `check_upload`, so the allow-list and the size limit live in one place.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.utils.deconstruct import deconstructible
+from django.utils.functional import LazyObject
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+# What we accept, by the type its bytes reveal: never by the name or the browser's claim.
+ALLOWED_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+SNIFF_BYTES = 8192
+
+
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """Files only a permission-checking view may serve: no base URL, root outside STATIC/MEDIA."""
+
+    def __init__(self) -> None:
+        super().__init__(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+class _LazyPrivateStorage(LazyObject):
+    def _setup(self) -> None:
+        self._wrapped = PrivateStorage()
+
+
+private_storage = _LazyPrivateStorage()
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    content_type: str
+    size: int
+    sha256: str
+
+
+def sniff_content_type(upload) -> str | None:
+    """The allow-listed MIME type the file's first bytes prove, or None."""
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ALLOWED_TYPES:
+        return None
+    return kind.mime
+
+
+def sha256_of(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def check_upload(upload) -> CheckedUpload:
+    """Raise a ValidationError in Indonesian unless `upload` is an allowed type within the size limit."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            f"Berkas “{upload.name}” berukuran {upload.size / 1_048_576:.1f} MB; batasnya {limit // 1_048_576} MB.",
+            code="too_large",
+        )
+    if upload.size == 0:
+        raise ValidationError(f"Berkas “{upload.name}” kosong.", code="empty")
+    content_type = sniff_content_type(upload)
+    if content_type is None:
+        allowed = ", ".join(ALLOWED_TYPES.values())
+        raise ValidationError(
+            f"Berkas “{upload.name}” bukan {allowed} menurut isinya. Unggah hasil pindaian dalam format {allowed}.",
+            code="bad_type",
+        )
+    return CheckedUpload(content_type=content_type, size=upload.size, sha256=sha256_of(upload))
+
+
+def read_pdf_text(handle) -> str:
+    """The text layer of a PDF, page by page; empty for an image-only scan or an unreadable file."""
+    try:
+        reader = PdfReader(handle)
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except PdfReadError:
+        return ""
+    # PostgreSQL text cannot hold NUL, which some PDF encodings produce.
+    return "\n".join(pages).replace("\x00", "").strip()

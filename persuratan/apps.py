@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PersuratanConfig(AppConfig):
+    name = "persuratan"
+    verbose_name = "Persuratan"

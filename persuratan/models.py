@@ -1,0 +1,378 @@
+"""Letters: the incoming register, its files, and the inbox of each position.
+
+An incoming letter belongs to the OPD that received it and gets that OPD's agenda number. It
+reaches positions through inbox items: as addressee, as tembusan, or (created by the disposisi
+app through `deliver`) as a disposition node. Items form a tree through `parent`; the state of
+each node lives on the item, read state per person in `InboxRead`.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from guardian.models import UserObjectPermissionBase
+
+from kantor_virtual.files import private_storage
+from organisasi.models import Opd, Position
+
+SEARCH_CONFIG = "indonesian"
+
+
+class LetterType(models.TextChoices):
+    """Jenis naskah dinas (Permendagri 1/2023), plus the citizen's surat permohonan."""
+
+    OFFICIAL_LETTER = "official_letter", "Surat Dinas"
+    INTERNAL_MEMO = "internal_memo", "Nota Dinas"
+    INVITATION_LETTER = "invitation_letter", "Surat Undangan"
+    CIRCULAR = "circular", "Surat Edaran"
+    DECREE = "decree", "Keputusan"
+    INSTRUCTION = "instruction", "Instruksi"
+    ORDER_LETTER = "order_letter", "Surat Perintah"
+    ASSIGNMENT_LETTER = "assignment_letter", "Surat Tugas"
+    CERTIFICATE_LETTER = "certificate_letter", "Surat Keterangan"
+    COVER_LETTER = "cover_letter", "Surat Pengantar"
+    OFFICIAL_RECORD = "official_record", "Berita Acara"
+    ANNOUNCEMENT = "announcement", "Pengumuman"
+    AGREEMENT = "agreement", "Surat Perjanjian"
+    POWER_OF_ATTORNEY = "power_of_attorney", "Surat Kuasa"
+    REPORT = "report", "Laporan"
+    RECOMMENDATION = "recommendation", "Rekomendasi"
+    SHORT_MEMO = "short_memo", "Memo"
+    APPLICATION = "application", "Surat Permohonan"
+
+
+class SecurityClass(models.TextChoices):
+    ORDINARY = "ordinary", "Biasa"
+    RESTRICTED = "restricted", "Terbatas"
+    SECRET = "secret", "Rahasia"
+    TOP_SECRET = "top_secret", "Sangat Rahasia"
+
+    @classmethod
+    def narrowed(cls) -> list[str]:
+        """Classes whose letters reach only the positions they are addressed or disposed to."""
+        return [cls.SECRET, cls.TOP_SECRET]
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", "Biasa"
+    URGENT = "urgent", "Segera"
+    VERY_URGENT = "very_urgent", "Sangat Segera"
+
+    def default_deadline(self, start: date) -> date:
+        """Sangat segera: the same day; segera: 2×24 hours; biasa: one week."""
+        return start + timedelta(days={"normal": 7, "urgent": 2, "very_urgent": 0}[self.value])
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", "Biasa"
+    HIGH = "high", "Penting"
+    TOP = "top", "Sangat Penting"
+
+
+class Classification(models.Model):
+    """Kode klasifikasi arsip (Permendagri 83/2022). Every letter carries one."""
+
+    code = models.CharField("kode", max_length=30, unique=True)
+    name = models.CharField("nama", max_length=255)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    level = models.PositiveSmallIntegerField("tingkat")
+    active = models.BooleanField("aktif", default=True)
+
+    class Meta:
+        verbose_name = "kode klasifikasi"
+        verbose_name_plural = "kode klasifikasi"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class Correspondent(models.Model):
+    """An entry of an OPD's address book: whoever sent it letters before."""
+
+    class Kind(models.TextChoices):
+        INSTITUTION = "institution", "Instansi"
+        PERSON = "person", "Perorangan"
+
+    opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="correspondents")
+    kind = models.CharField("jenis", max_length=12, choices=Kind)
+    name = models.CharField("nama", max_length=255)
+    # Lower-cased, single-spaced: what suggestions match by prefix and duplicates compare.
+    name_key = models.CharField(max_length=255, editable=False)
+    address = models.CharField("alamat", max_length=255, blank=True)
+    last_used_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "pengirim"
+        verbose_name_plural = "buku alamat"
+        constraints = [
+            models.UniqueConstraint(fields=["opd", "kind", "name_key"], name="correspondent_unique_in_opd")
+        ]
+        indexes = [
+            # Prefix suggestions (`name_key LIKE 'dinas p%'`) need the pattern opclass.
+            models.Index(
+                fields=["opd", "name_key"],
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+                name="correspondent_prefix",
+            ),
+            models.Index(fields=["name_key"], opclasses=["varchar_pattern_ops"], name="correspondent_name_prefix"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def key_for(name: str) -> str:
+        return " ".join(name.lower().split())
+
+
+class AgendaCounter(models.Model):
+    """The last agenda number given by an OPD in a year: the row the registering transaction locks."""
+
+    opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["opd", "year"], name="agenda_counter_per_opd_year")]
+
+
+class IncomingLetter(models.Model):
+    """Surat masuk: a letter received by an OPD, with the sender's data kept verbatim."""
+
+    class Source(models.TextChoices):
+        REGISTERED = "registered", "Dicatat operator"
+        INTERNAL = "internal", "Naskah dinas antar-OPD"
+        PUBLIC = "public", "Layanan publik"
+
+    opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="incoming_letters")
+    agenda_year = models.PositiveSmallIntegerField("tahun agenda")
+    agenda_number = models.PositiveIntegerField("nomor agenda")
+    source = models.CharField("asal", max_length=12, choices=Source, default=Source.REGISTERED)
+    # Identifies what a letter that arrives without an operator came from (an outgoing letter, a
+    # submission), so that a retried delivery finds the letter it already made instead of a twin.
+    origin_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+
+    sender = models.ForeignKey(Correspondent, on_delete=models.PROTECT, related_name="letters")
+    sender_name = models.CharField("pengirim", max_length=255)
+    sender_number = models.CharField("nomor surat", max_length=100)
+    letter_date = models.DateField("tanggal surat")
+    received_on = models.DateField("tanggal diterima")
+    subject = models.CharField("perihal", max_length=500)
+    summary = models.TextField("ringkasan", blank=True)
+    letter_type = models.CharField("jenis naskah", max_length=24, choices=LetterType)
+    security_class = models.CharField("sifat", max_length=12, choices=SecurityClass)
+    urgency = models.CharField("derajat kecepatan", max_length=12, choices=Urgency)
+    classification = models.ForeignKey(
+        Classification, on_delete=models.PROTECT, related_name="+", verbose_name="kode klasifikasi"
+    )
+    attachment_count = models.PositiveSmallIntegerField("jumlah lampiran", default=0)
+
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField("dicatat pada")
+    # The text layer of the scans, joined; filled by a task after upload (OCR comes with the archive).
+    scan_text = models.TextField(blank=True, editable=False)
+    search = models.GeneratedField(
+        expression=SearchVector("subject", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("sender_name", "sender_number", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="C", config=SEARCH_CONFIG)
+        + SearchVector("scan_text", weight="D", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = "surat masuk"
+        verbose_name_plural = "surat masuk"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opd", "agenda_year", "agenda_number"], name="incoming_agenda_number_unique"
+            ),
+            models.CheckConstraint(condition=Q(agenda_number__gte=1), name="incoming_agenda_number_positive"),
+            models.CheckConstraint(
+                condition=Q(letter_date__lte=F("received_on")), name="incoming_letter_date_not_after_receipt"
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search"], name="incoming_search"),
+            models.Index(fields=["sender", "sender_number", "letter_date"], name="incoming_duplicate_lookup"),
+            models.Index(fields=["opd", "-registered_at", "-id"], name="incoming_register_recent"),
+            models.Index(fields=["classification", "-received_on"], name="incoming_classification"),
+            models.Index(fields=["-received_on", "-id"], name="incoming_received_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agenda_label} — {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("persuratan:letter", args=[self.pk])
+
+    @property
+    def agenda_label(self) -> str:
+        """Nomor agenda as the register prints it: sequence/year, restarting each year."""
+        return f"{self.agenda_number:04d}/{self.agenda_year}"
+
+    @property
+    def is_narrowed(self) -> bool:
+        return self.security_class in SecurityClass.narrowed()
+
+
+def _scan_path(instance: "LetterFile", filename: str) -> str:
+    # The stored name is ours, never the uploader's: no path tricks, no collisions.
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[instance.content_type]
+    return f"surat-masuk/{instance.letter.opd_id}/{instance.letter.agenda_year}/{instance.sha256}.{extension}"
+
+
+class LetterFile(models.Model):
+    """A scan of an incoming letter (or its attachment), stored outside the web root."""
+
+    class TextState(models.TextChoices):
+        PENDING = "pending", "Menunggu"
+        DONE = "done", "Selesai"
+        NO_TEXT = "no_text", "Tanpa lapisan teks"
+        FAILED = "failed", "Gagal"
+
+    letter = models.ForeignKey(IncomingLetter, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(storage=private_storage, upload_to=_scan_path, max_length=255)
+    original_name = models.CharField("nama berkas", max_length=255)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    order = models.PositiveSmallIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(blank=True, editable=False)
+    text_state = models.CharField(max_length=10, choices=TextState, default=TextState.PENDING)
+
+    class Meta:
+        verbose_name = "berkas surat"
+        verbose_name_plural = "berkas surat"
+        ordering = ["order", "id"]
+        indexes = [
+            models.Index(fields=["letter", "order"], name="letter_file_order"),
+            models.Index(
+                fields=["uploaded_at"], condition=Q(text_state="pending"), name="letter_file_text_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
+
+
+class InboxItem(models.Model):
+    """A letter in a position's inbox: as addressee, tembusan, or a disposition node.
+
+    The filter fields of the letter are copied here so that each inbox filter is one index range
+    (position, field, received_at): the inbox stays as fast with ten years of mail as on day one.
+    """
+
+    class Reason(models.TextChoices):
+        ADDRESSEE = "addressee", "Tujuan"
+        COPY = "copy", "Tembusan"
+        DISPOSITION = "disposition", "Disposisi"
+
+    class Status(models.TextChoices):
+        UNREAD = "unread", "Belum dibaca"
+        READ = "read", "Dibaca"
+        IN_PROGRESS = "in_progress", "Dalam proses"
+        DONE = "done", "Selesai"
+        WITHDRAWN = "withdrawn", "Ditarik"
+
+    OPEN_STATUSES = (Status.UNREAD, Status.READ, Status.IN_PROGRESS)
+
+    letter = models.ForeignKey(IncomingLetter, on_delete=models.PROTECT, related_name="inbox_items")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="inbox_items")
+    reason = models.CharField("sebagai", max_length=12, choices=Reason)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    from_position = models.ForeignKey(
+        Position, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="dari"
+    )
+    status = models.CharField("status", max_length=12, choices=Status, default=Status.UNREAD)
+    received_at = models.DateTimeField("diterima")
+    due_on = models.DateField("batas waktu", null=True, blank=True)
+    priority = models.CharField("prioritas", max_length=8, choices=Priority, default=Priority.NORMAL)
+    first_read_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    urgency = models.CharField(max_length=12, choices=Urgency)
+    security_class = models.CharField(max_length=12, choices=SecurityClass)
+    classification = models.ForeignKey(Classification, on_delete=models.PROTECT, related_name="+")
+    sender = models.ForeignKey(Correspondent, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "kotak masuk"
+        verbose_name_plural = "kotak masuk"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "position", "reason"],
+                condition=Q(reason__in=["addressee", "copy"]),
+                name="inbox_item_addressed_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason="disposition", parent__isnull=False, from_position__isnull=False)
+                | Q(~Q(reason="disposition"), parent__isnull=True),
+                name="inbox_item_disposition_has_parent",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="done", done_at__isnull=False) | ~Q(status="done"),
+                name="inbox_item_done_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["position", "-received_at", "-id"],
+                condition=~Q(status="withdrawn"),
+                name="inbox_position_recent",
+            ),
+            *(
+                models.Index(
+                    fields=["position", field, "-received_at", "-id"],
+                    condition=~Q(status="withdrawn"),
+                    name=f"inbox_position_{field}",
+                )
+                for field in ("status", "urgency", "security_class", "classification", "sender")
+            ),
+            models.Index(fields=["letter", "received_at"], name="inbox_letter"),
+            models.Index(fields=["parent"], name="inbox_parent"),
+            models.Index(
+                fields=["due_on"], condition=Q(status__in=["unread", "read", "in_progress"]), name="inbox_open_due"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter} → {self.position}"
+
+    def is_overdue_on(self, day: date) -> bool:
+        return self.due_on is not None and self.due_on < day and self.status in self.OPEN_STATUSES
+
+
+class InboxRead(models.Model):
+    """When a person first opened an inbox item: read state is per person, not per position."""
+
+    item = models.ForeignKey(InboxItem, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Copied from the item: unread counts subtract a person's reads per position, index to index.
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "user"], name="inbox_read_once")]
+        indexes = [models.Index(fields=["user", "position"], name="inbox_read_user_position")]
+
+
+class IncomingLetterUserObjectPermission(UserObjectPermissionBase):
+    """A letter shared with one person (django-guardian, direct foreign key: joins, not string ids)."""
+
+    content_object = models.ForeignKey(IncomingLetter, on_delete=models.CASCADE)

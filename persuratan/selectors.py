@@ -1,0 +1,264 @@
+"""Every read of letters and inboxes, already limited to what the user may see.
+
+Visibility has one home, `_visible`: a letter is seen by whoever acts for a position it reached
+(addressee, tembusan, a disposition node), by the operator and arsiparis of its OPD, and by
+those it was shared with. Rahasia and sangat rahasia letters narrow this to the positions they
+reached; the OPD's operator keeps only the metadata they registered.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from organisasi.models import RoleGrant, User
+from organisasi.selectors import position_ids_for, role_scope
+from persuratan.models import (
+    Classification,
+    Correspondent,
+    InboxItem,
+    InboxRead,
+    IncomingLetter,
+    IncomingLetterUserObjectPermission,
+    SecurityClass,
+)
+
+PAGE_SIZE = 25
+Cursor = tuple[datetime, int]  # (received_at or registered_at, id) of the last row shown
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a user may see of one letter: everything, or only the register's metadata."""
+
+    metadata: bool = False
+    full: bool = False
+
+
+NO_ACCESS = Access()
+
+
+def _reaching(position_ids: set[int]) -> Exists:
+    return Exists(
+        InboxItem.objects.filter(letter=OuterRef("pk"), position_id__in=position_ids).exclude(
+            status=InboxItem.Status.WITHDRAWN
+        )
+    )
+
+
+def _visible(*, user: User, full_only: bool) -> Q:
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    narrowed = Q(security_class__in=SecurityClass.narrowed())
+    operator = role_scope(user=user, role=RoleGrant.Role.OPERATOR)
+    arsiparis = role_scope(user=user, role=RoleGrant.Role.ARSIPARIS)
+    by_role = Q(opd_id__in=operator.opd_ids | arsiparis.opd_ids)
+    if arsiparis.everywhere:
+        by_role = Q(pk__isnull=False)
+    shared = Exists(
+        IncomingLetterUserObjectPermission.objects.filter(
+            content_object=OuterRef("pk"), user=user, permission__codename="view_incomingletter"
+        )
+    )
+    visible = Q(_reaching(position_ids_for(user=user, on=timezone.localdate()))) | (
+        ~narrowed & (by_role | Q(shared))
+    )
+    if not full_only:
+        visible |= narrowed & Q(opd_id__in=operator.opd_ids)
+    return visible
+
+
+def letters_visible_to(*, user: User, full_only: bool = False) -> QuerySet[IncomingLetter]:
+    """Letters the user may open. With `full_only`, only those whose contents they may read (search)."""
+    return IncomingLetter.objects.filter(_visible(user=user, full_only=full_only))
+
+
+def letter_access(*, user: User, letter: IncomingLetter) -> Access:
+    if not user.is_authenticated:
+        return NO_ACCESS
+    reached = InboxItem.objects.filter(
+        letter=letter, position_id__in=position_ids_for(user=user, on=timezone.localdate())
+    ).exclude(status=InboxItem.Status.WITHDRAWN)
+    if reached.exists():
+        return Access(metadata=True, full=True)
+    is_operator = role_scope(user=user, role=RoleGrant.Role.OPERATOR).covers(letter.opd_id)
+    if letter.is_narrowed:
+        return Access(metadata=True) if is_operator else NO_ACCESS
+    if is_operator or role_scope(user=user, role=RoleGrant.Role.ARSIPARIS).covers(letter.opd_id):
+        return Access(metadata=True, full=True)
+    shared = IncomingLetterUserObjectPermission.objects.filter(
+        content_object=letter, user=user, permission__codename="view_incomingletter"
+    ).exists()
+    return Access(metadata=True, full=True) if shared else NO_ACCESS
+
+
+def visible_letter(*, user: User, pk: int) -> tuple[IncomingLetter, Access] | None:
+    """A letter and what the user may see of it; None when missing or not theirs (the same answer)."""
+    letter = (
+        IncomingLetter.objects.select_related("opd", "classification", "registered_by", "sender")
+        .filter(pk=pk)
+        .first()
+    )
+    if letter is None:
+        return None
+    access = letter_access(user=user, letter=letter)
+    return (letter, access) if access.metadata else None
+
+
+def items_of(*, letter: IncomingLetter) -> list[InboxItem]:
+    """Every node of a letter's tree, oldest first, with what a tree view shows of each."""
+    return list(
+        InboxItem.objects.filter(letter=letter)
+        .select_related("position", "position__opd", "from_position")
+        .order_by("received_at", "id")
+    )
+
+
+def items_of_user(*, user: User, letter: IncomingLetter) -> list[InboxItem]:
+    """The nodes of this letter in the inboxes of the positions the user acts for today."""
+    return list(
+        InboxItem.objects.filter(
+            letter=letter, position_id__in=position_ids_for(user=user, on=timezone.localdate())
+        )
+        .exclude(status=InboxItem.Status.WITHDRAWN)
+        .select_related("position")
+        .order_by("received_at", "id")
+    )
+
+
+# ── Inbox ─────────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    status: str = ""  # "new" (unread by me), "overdue", or an InboxItem.Status
+    urgency: str = ""
+    security_class: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    sender: str = ""
+    classification: str = ""
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def classification_ids(code: str) -> list[int]:
+    """The code and everything under it: filtering by 000.1 finds 000.1.2 too."""
+    code = code.strip()
+    return list(
+        Classification.objects.filter(Q(code=code) | Q(code__startswith=f"{code}.")).values_list("id", flat=True)
+    )
+
+
+def inbox_for(
+    *,
+    user: User,
+    position_id: int,
+    filters: InboxFilters = InboxFilters(),
+    after: Cursor | None = None,
+    limit: int = PAGE_SIZE,
+) -> list[InboxItem]:
+    """One page of a position's inbox, newest first, for someone who acts for it today.
+
+    Keyset pagination on (received_at, id): a deep page costs what the first costs. Two queries
+    whatever the page size (the user's positions, then the rows with their letters joined).
+    """
+    today = timezone.localdate()
+    if position_id not in position_ids_for(user=user, on=today):
+        return []
+    rows = (
+        InboxItem.objects.filter(position_id=position_id)
+        .exclude(status=InboxItem.Status.WITHDRAWN)
+        .annotate(is_read=Exists(InboxRead.objects.filter(item=OuterRef("pk"), user=user)))
+        .select_related("letter", "from_position", "classification")
+        .order_by("-received_at", "-id")
+    )
+    if filters.status == "new":
+        rows = rows.filter(is_read=False)
+    elif filters.status == "overdue":
+        rows = rows.filter(due_on__lt=today, status__in=InboxItem.OPEN_STATUSES)
+    elif filters.status in InboxItem.Status.values:
+        rows = rows.filter(status=filters.status)
+    if filters.urgency:
+        rows = rows.filter(urgency=filters.urgency)
+    if filters.security_class:
+        rows = rows.filter(security_class=filters.security_class)
+    if filters.received_from:
+        rows = rows.filter(received_at__gte=_day_start(filters.received_from))
+    if filters.received_to:
+        rows = rows.filter(received_at__lt=_day_start(filters.received_to) + timezone.timedelta(days=1))
+    if filters.sender.strip():
+        key = Correspondent.key_for(filters.sender)
+        rows = rows.filter(sender_id__in=Correspondent.objects.filter(name_key__startswith=key).values("id"))
+    if filters.classification.strip():
+        rows = rows.filter(classification_id__in=classification_ids(filters.classification))
+    if after is not None:
+        received_at, pk = after
+        rows = rows.filter(Q(received_at__lt=received_at) | Q(received_at=received_at, id__lt=pk))
+    return list(rows[:limit])
+
+
+def unread_counts(*, user: User, position_ids: set[int]) -> dict[int, int]:
+    """Items not yet opened by this person, per position: the position's items minus their reads.
+
+    Two grouped index counts instead of an anti-join over the whole inbox.
+    """
+    if not position_ids:
+        return {}
+    items = dict(
+        InboxItem.objects.filter(position_id__in=position_ids)
+        .exclude(status=InboxItem.Status.WITHDRAWN)
+        .values_list("position_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    reads = dict(
+        InboxRead.objects.filter(user=user, position_id__in=position_ids)
+        .values_list("position_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {position_id: max(items.get(position_id, 0) - reads.get(position_id, 0), 0) for position_id in position_ids}
+
+
+# ── Register (operator) ──────────────────────────────────────────────────────────────────────
+
+
+def register_of(*, user: User, opd_id: int, after: Cursor | None = None, limit: int = PAGE_SIZE) -> list[IncomingLetter]:
+    """The OPD's agenda of incoming letters, newest first, for its operator or arsiparis."""
+    operator = role_scope(user=user, role=RoleGrant.Role.OPERATOR)
+    arsiparis = role_scope(user=user, role=RoleGrant.Role.ARSIPARIS)
+    if not (operator.covers(opd_id) or arsiparis.covers(opd_id)):
+        return []
+    rows = IncomingLetter.objects.filter(opd_id=opd_id).select_related("classification")
+    if not operator.covers(opd_id):
+        rows = rows.exclude(security_class__in=SecurityClass.narrowed())
+    rows = rows.order_by("-registered_at", "-id")
+    if after is not None:
+        registered_at, pk = after
+        rows = rows.filter(Q(registered_at__lt=registered_at) | Q(registered_at=registered_at, id__lt=pk))
+    return list(rows[:limit])
+
+
+def possible_duplicates(*, opd_id: int, sender_name: str, sender_number: str, letter_date: date) -> list[IncomingLetter]:
+    """Letters of this OPD from the same sender with the same number and date: shown before saving."""
+    return list(
+        IncomingLetter.objects.filter(
+            sender__in=Correspondent.objects.filter(opd_id=opd_id, name_key=Correspondent.key_for(sender_name)),
+            sender_number__iexact=sender_number.strip(),
+            letter_date=letter_date,
+        ).order_by("-registered_at")[:5]
+    )
+
+
+def suggest_senders(*, opd_id: int, prefix: str, limit: int = 8) -> list[Correspondent]:
+    """Earlier senders of this OPD whose name starts with what the operator typed, latest first."""
+    key = Correspondent.key_for(prefix)
+    if len(key) < 2:
+        return []
+    return list(
+        Correspondent.objects.filter(opd_id=opd_id, name_key__startswith=key).order_by("-last_used_at")[:limit]
+    )
