@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.urls import reverse
 
+from kantor_virtual.forms import DateInput, StyledForm
 from organisasi.models import Assignment, Opd, Position, Unit
 from organisasi.org_chart_selectors import parent_choices, people_matching, units_of
 
@@ -12,35 +13,6 @@ ESELON_CHOICES = [("", "— tanpa eselon —")] + [
     (value, value) for value in ("I.a", "I.b", "II.a", "II.b", "III.a", "III.b", "IV.a", "IV.b", "V.a")
 ]
 MAX_CSV_BYTES = 2 * 1024 * 1024
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker; the value travels as YYYY-MM-DD."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, and `is-invalid` on those with an error."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for form_field in self.fields.values():
-            widget = form_field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
 class PositionChoiceField(forms.ModelChoiceField):

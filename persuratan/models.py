@@ -78,7 +78,9 @@ class Classification(models.Model):
 
     code = models.CharField("kode", max_length=30, unique=True)
     name = models.CharField("nama", max_length=255)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     level = models.PositiveSmallIntegerField("tingkat")
     active = models.BooleanField("aktif", default=True)
 
@@ -119,7 +121,9 @@ class Correspondent(models.Model):
                 opclasses=["int8_ops", "varchar_pattern_ops"],
                 name="correspondent_prefix",
             ),
-            models.Index(fields=["name_key"], opclasses=["varchar_pattern_ops"], name="correspondent_name_prefix"),
+            models.Index(
+                fields=["name_key"], opclasses=["varchar_pattern_ops"], name="correspondent_name_prefix"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -139,6 +143,9 @@ class AgendaCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["opd", "year"], name="agenda_counter_per_opd_year")]
+
+    def __str__(self) -> str:
+        return f"{self.opd_id}/{self.year}: {self.last_number}"
 
 
 class IncomingLetter(models.Model):
@@ -295,7 +302,9 @@ class InboxItem(models.Model):
     letter = models.ForeignKey(IncomingLetter, on_delete=models.PROTECT, related_name="inbox_items")
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="inbox_items")
     reason = models.CharField("sebagai", max_length=12, choices=Reason)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     from_position = models.ForeignKey(
         Position, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="dari"
     )
@@ -347,7 +356,9 @@ class InboxItem(models.Model):
             models.Index(fields=["letter", "received_at"], name="inbox_letter"),
             models.Index(fields=["parent"], name="inbox_parent"),
             models.Index(
-                fields=["due_on"], condition=Q(status__in=["unread", "read", "in_progress"]), name="inbox_open_due"
+                fields=["due_on"],
+                condition=Q(status__in=["unread", "read", "in_progress"]),
+                name="inbox_open_due",
             ),
         ]
 
@@ -370,6 +381,9 @@ class InboxRead(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "user"], name="inbox_read_once")]
         indexes = [models.Index(fields=["user", "position"], name="inbox_read_user_position")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} membaca {self.item_id}"
 
 
 class IncomingLetterUserObjectPermission(UserObjectPermissionBase):

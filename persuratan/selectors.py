@@ -24,7 +24,7 @@ from persuratan.models import (
     SecurityClass,
 )
 
-PAGE_SIZE = 25
+PAGE_SIZE = 50
 Cursor = tuple[datetime, int]  # (received_at or registered_at, id) of the last row shown
 
 
@@ -149,7 +149,9 @@ def classification_ids(code: str) -> list[int]:
     """The code and everything under it: filtering by 000.1 finds 000.1.2 too."""
     code = code.strip()
     return list(
-        Classification.objects.filter(Q(code=code) | Q(code__startswith=f"{code}.")).values_list("id", flat=True)
+        Classification.objects.filter(Q(code=code) | Q(code__startswith=f"{code}.")).values_list(
+            "id", flat=True
+        )
     )
 
 
@@ -221,13 +223,18 @@ def unread_counts(*, user: User, position_ids: set[int]) -> dict[int, int]:
         .annotate(n=Count("id"))
         .order_by()
     )
-    return {position_id: max(items.get(position_id, 0) - reads.get(position_id, 0), 0) for position_id in position_ids}
+    return {
+        position_id: max(items.get(position_id, 0) - reads.get(position_id, 0), 0)
+        for position_id in position_ids
+    }
 
 
 # ── Register (operator) ──────────────────────────────────────────────────────────────────────
 
 
-def register_of(*, user: User, opd_id: int, after: Cursor | None = None, limit: int = PAGE_SIZE) -> list[IncomingLetter]:
+def register_of(
+    *, user: User, opd_id: int, after: Cursor | None = None, limit: int = PAGE_SIZE
+) -> list[IncomingLetter]:
     """The OPD's agenda of incoming letters, newest first, for its operator or arsiparis."""
     operator = role_scope(user=user, role=RoleGrant.Role.OPERATOR)
     arsiparis = role_scope(user=user, role=RoleGrant.Role.ARSIPARIS)
@@ -243,11 +250,15 @@ def register_of(*, user: User, opd_id: int, after: Cursor | None = None, limit: 
     return list(rows[:limit])
 
 
-def possible_duplicates(*, opd_id: int, sender_name: str, sender_number: str, letter_date: date) -> list[IncomingLetter]:
+def possible_duplicates(
+    *, opd_id: int, sender_name: str, sender_number: str, letter_date: date
+) -> list[IncomingLetter]:
     """Letters of this OPD from the same sender with the same number and date: shown before saving."""
     return list(
         IncomingLetter.objects.filter(
-            sender__in=Correspondent.objects.filter(opd_id=opd_id, name_key=Correspondent.key_for(sender_name)),
+            sender__in=Correspondent.objects.filter(
+                opd_id=opd_id, name_key=Correspondent.key_for(sender_name)
+            ),
             sender_number__iexact=sender_number.strip(),
             letter_date=letter_date,
         ).order_by("-registered_at")[:5]
@@ -260,5 +271,7 @@ def suggest_senders(*, opd_id: int, prefix: str, limit: int = 8) -> list[Corresp
     if len(key) < 2:
         return []
     return list(
-        Correspondent.objects.filter(opd_id=opd_id, name_key__startswith=key).order_by("-last_used_at")[:limit]
+        Correspondent.objects.filter(opd_id=opd_id, name_key__startswith=key).order_by("-last_used_at")[
+            :limit
+        ]
     )

@@ -72,11 +72,15 @@ def test_bad_details_are_refused_and_nothing_is_saved(opd, make_position, regist
     ],
     ids=["executable", "html", "svg"],
 )
-def test_a_scan_that_is_not_what_its_name_says_is_refused(opd, make_position, register, make_scan, content, name):
+def test_a_scan_that_is_not_what_its_name_says_is_refused(
+    opd, make_position, register, make_scan, content, name
+):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as error:
-        register(opd=opd, to=[make_position(name="Kepala Dinas")], scans=[make_scan(content=content, name=name)])
+        register(
+            opd=opd, to=[make_position(name="Kepala Dinas")], scans=[make_scan(content=content, name=name)]
+        )
     assert error.value.code == "bad_type"
     assert not IncomingLetter.objects.exists()
 

@@ -1,0 +1,223 @@
+"""Forms of the incoming register and the inbox. They check shape; rules live in persuratan.services."""
+
+from datetime import date, datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from kantor_virtual.files import check_upload
+from kantor_virtual.forms import DateInput, StyledForm
+from organisasi.models import Opd, Position, User
+from persuratan.models import Classification, Correspondent, InboxItem, LetterType, SecurityClass, Urgency
+from persuratan.selectors import InboxFilters
+from persuratan.services import LetterDetails, Sender
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several scans in one input; each is checked by content and size like a single file."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        cleaned = [super(MultipleFileField, self).clean(upload, initial) for upload in files]
+        for upload in cleaned:
+            check_upload(upload)
+        return cleaned
+
+
+class PositionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, position: Position) -> str:
+        return position.name
+
+
+class IncomingLetterForm(StyledForm):
+    sender_kind = forms.ChoiceField(
+        label="Jenis pengirim", choices=Correspondent.Kind.choices, initial=Correspondent.Kind.INSTITUTION
+    )
+    sender_name = forms.CharField(
+        label="Pengirim",
+        max_length=255,
+        help_text="Nama instansi atau orang. Pengirim yang pernah dicatat akan disarankan.",
+    )
+    sender_address = forms.CharField(label="Alamat pengirim", max_length=255, required=False)
+    sender_number = forms.CharField(label="Nomor surat", max_length=100)
+    letter_date = forms.DateField(label="Tanggal surat", widget=DateInput())
+    received_on = forms.DateField(label="Tanggal diterima", widget=DateInput())
+    subject = forms.CharField(label="Perihal", max_length=500)
+    letter_type = forms.ChoiceField(
+        label="Jenis naskah", choices=LetterType.choices, initial=LetterType.OFFICIAL_LETTER
+    )
+    security_class = forms.ChoiceField(
+        label="Sifat", choices=SecurityClass.choices, initial=SecurityClass.ORDINARY
+    )
+    urgency = forms.ChoiceField(label="Derajat kecepatan", choices=Urgency.choices, initial=Urgency.NORMAL)
+    classification = forms.ModelChoiceField(
+        label="Kode klasifikasi",
+        queryset=Classification.objects.filter(active=True).order_by("code"),
+        empty_label="— pilih kode klasifikasi —",
+    )
+    attachment_count = forms.IntegerField(label="Jumlah lampiran", min_value=0, max_value=999, initial=0)
+    summary = forms.CharField(label="Ringkasan isi", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    addressees = PositionsField(
+        label="Ditujukan kepada",
+        queryset=Position.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Pilih satu atau lebih jabatan (tahan Ctrl untuk memilih lebih dari satu).",
+    )
+    copies = PositionsField(
+        label="Tembusan",
+        queryset=Position.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    scans = MultipleFileField(
+        label="Pindaian surat",
+        help_text="PDF, JPEG atau PNG; boleh lebih dari satu berkas.",
+    )
+    confirm_duplicate = forms.BooleanField(
+        label="Saya sudah memeriksa: surat ini bukan duplikat, tetap catat.", required=False
+    )
+
+    def __init__(self, *args, opd: Opd, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.opd = opd
+        today = timezone.localdate()
+        open_positions = (
+            Position.objects.filter(opd=opd)
+            .exclude(closed_on__lte=today)
+            .order_by("-heads_opd", "order", "name")
+        )
+        self.fields["addressees"].queryset = open_positions
+        self.fields["copies"].queryset = open_positions
+        self.fields["received_on"].initial = today
+        self.fields["sender_name"].widget.attrs.update(
+            {
+                "list": "saran-pengirim",
+                "autocomplete": "off",
+                "hx-get": f"{reverse('persuratan:sender_suggestions')}?opd={opd.code}",
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#saran-pengirim",
+                "hx-swap": "outerHTML",
+            }
+        )
+        self.fields["confirm_duplicate"].widget = forms.HiddenInput()
+        head = open_positions.filter(heads_opd=True).first()
+        if head is not None:
+            self.fields["addressees"].initial = [head.pk]
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        letter_date, received_on = cleaned.get("letter_date"), cleaned.get("received_on")
+        if letter_date and letter_date > today:
+            self.add_error("letter_date", "Tanggal surat tidak boleh setelah hari ini.")
+        if received_on and received_on > today:
+            self.add_error("received_on", "Tanggal diterima tidak boleh setelah hari ini.")
+        if letter_date and received_on and letter_date > received_on:
+            self.add_error("letter_date", "Tanggal surat tidak boleh setelah tanggal diterima.")
+        return cleaned
+
+    def details(self) -> LetterDetails:
+        data = self.cleaned_data
+        return LetterDetails(
+            sender=Sender(kind=data["sender_kind"], name=data["sender_name"], address=data["sender_address"]),
+            sender_number=data["sender_number"],
+            letter_date=data["letter_date"],
+            received_on=data["received_on"],
+            subject=data["subject"],
+            letter_type=data["letter_type"],
+            security_class=data["security_class"],
+            urgency=data["urgency"],
+            classification=data["classification"],
+            summary=data["summary"],
+            attachment_count=data["attachment_count"],
+        )
+
+
+class InboxFilterForm(StyledForm):
+    """The inbox filters. Bad values are dropped with a message; the inbox never breaks on them."""
+
+    STATUS_CHOICES = [
+        ("", "Semua status"),
+        ("new", "Belum saya baca"),
+        *((value, label) for value, label in InboxItem.Status.choices if value != "withdrawn"),
+        ("overdue", "Melewati batas waktu"),
+    ]
+
+    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
+    urgency = forms.ChoiceField(label="Kecepatan", choices=[("", "Semua"), *Urgency.choices], required=False)
+    security_class = forms.ChoiceField(
+        label="Sifat", choices=[("", "Semua"), *SecurityClass.choices], required=False
+    )
+    received_from = forms.DateField(label="Diterima sejak", required=False, widget=DateInput())
+    received_to = forms.DateField(label="Sampai", required=False, widget=DateInput())
+    sender = forms.CharField(label="Pengirim", required=False, max_length=100)
+    classification = forms.CharField(label="Kode klasifikasi", required=False, max_length=30)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("received_from"), cleaned.get("received_to")
+        if start and end and start > end:
+            self.add_error("received_to", "Tanggal akhir harus sama atau setelah tanggal awal.")
+        return cleaned
+
+    def filters(self) -> InboxFilters:
+        """The valid part of the input: a field with an error filters nothing."""
+        self.is_valid()  # fields with an error are left out of cleaned_data
+        data = self.cleaned_data
+        return InboxFilters(
+            status=data.get("status") or "",
+            urgency=data.get("urgency") or "",
+            security_class=data.get("security_class") or "",
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+            sender=data.get("sender") or "",
+            classification=data.get("classification") or "",
+        )
+
+
+class ShareForm(StyledForm):
+    person = forms.CharField(label="NIP atau surel pegawai", max_length=254)
+
+    def clean_person(self) -> User:
+        value = self.cleaned_data["person"].strip()
+        user = (User.objects.filter(nip=value) | User.objects.filter(email__iexact=value)).first()
+        if user is None:
+            raise ValidationError("Pegawai dengan NIP atau surel itu tidak ditemukan.")
+        return user
+
+
+def parse_cursor(raw: str | None) -> tuple[datetime, int] | None:
+    """`2026-11-24T08:00:00+07:00_42` → (datetime, 42); anything malformed → None (page one)."""
+    if not raw or "_" not in raw:
+        return None
+    stamp, _, pk = raw.rpartition("_")
+    try:
+        moment, number = datetime.fromisoformat(stamp), int(pk)
+    except ValueError:
+        return None
+    return (moment, number) if timezone.is_aware(moment) else None
+
+
+def make_cursor(moment: datetime, pk: int) -> str:
+    return f"{moment.isoformat()}_{pk}"
+
+
+def parse_date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None

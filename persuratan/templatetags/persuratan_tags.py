@@ -1,0 +1,62 @@
+"""Small template helpers for letters: the inbox counter in the navigation and timeline wording."""
+
+from django import template
+from django.utils import timezone
+
+from kantor_virtual.models import Event
+from organisasi.models import RoleGrant
+from organisasi.selectors import role_scope
+from persuratan.models import InboxItem
+from persuratan.selectors import unread_counts
+
+register = template.Library()
+
+EVENT_LABELS = {
+    "registered": "Dicatat di agenda",
+    "delivered": "Masuk ke kotak masuk",
+    "read": "Dibaca",
+    "disposed": "Didisposisikan",
+    "follow_up": "Tindak lanjut dilaporkan",
+    "file_opened": "Berkas dibuka",
+    "shared": "Dibagikan",
+    "item_in_progress": "Mulai diproses",
+    "item_done": "Ditandai selesai",
+    "item_withdrawn": "Disposisi ditarik",
+}
+
+
+@register.simple_tag(takes_context=True)
+def inbox_unread(context) -> int:
+    """Unread items of the position the user acts as: two index counts, only where the menu is drawn."""
+    request = context["request"]
+    position = getattr(request, "acting_position", None)
+    if not position:
+        return 0
+    return unread_counts(user=request.user, position_ids={position.pk}).get(position.pk, 0)
+
+
+@register.simple_tag(takes_context=True)
+def keeps_register(context) -> bool:
+    """Operators and arsiparis see the agenda register in the menu."""
+    user = context["request"].user
+    return any(
+        scope.everywhere or scope.opd_ids
+        for scope in (
+            role_scope(user=user, role=role) for role in (RoleGrant.Role.OPERATOR, RoleGrant.Role.ARSIPARIS)
+        )
+    )
+
+
+@register.filter
+def event_label(event: Event) -> str:
+    return EVENT_LABELS.get(event.verb, event.verb.replace("_", " ").capitalize())
+
+
+@register.filter
+def reason_label(reason: str) -> str:
+    return InboxItem.Reason(reason).label
+
+
+@register.filter
+def overdue(item: InboxItem) -> bool:
+    return item.is_overdue_on(timezone.localdate())

@@ -1,0 +1,235 @@
+"""Pages of the incoming register, the inbox and the letter.
+
+The letter page composes the disposition section (disposisi's selectors and templates): views are
+the one place where apps meet.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from disposisi.selectors import letter_section
+from kantor_virtual.errors import Refused
+from kantor_virtual.timeline import timeline_for
+from organisasi.models import Opd, RoleGrant
+from organisasi.selectors import role_scope
+from persuratan.forms import (
+    InboxFilterForm,
+    IncomingLetterForm,
+    ShareForm,
+    make_cursor,
+    parse_cursor,
+    parse_date,
+)
+from persuratan.models import LetterFile
+from persuratan.selectors import (
+    PAGE_SIZE,
+    InboxFilters,
+    inbox_for,
+    items_of_user,
+    possible_duplicates,
+    register_of,
+    suggest_senders,
+    visible_letter,
+)
+from persuratan.services import mark_read, record_file_opened, register_incoming, share_letter
+
+
+def _next_query(request: HttpRequest, after: str | None) -> str | None:
+    """The current filters plus the cursor of the next page, for a real "load more" link."""
+    if after is None:
+        return None
+    query = request.GET.copy()
+    query["after"] = after
+    return query.urlencode()
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    position = request.acting_position
+    form = InboxFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else InboxFilters()
+    after = parse_cursor(request.GET.get("after"))
+    items = (
+        inbox_for(user=request.user, position_id=position.pk, filters=filters, after=after)
+        if position
+        else []
+    )
+    last = items[-1] if len(items) == PAGE_SIZE else None
+    context = {
+        "form": form,
+        "items": items,
+        "position": position,
+        "next_query": _next_query(request, make_cursor(last.received_at, last.pk) if last else None),
+    }
+    if request.htmx:
+        # "Load more" needs only the next rows; a filter change needs the whole list.
+        template = "persuratan/_inbox_rows.html" if after else "persuratan/_inbox_list.html"
+        return render(request, template, context)
+    return render(request, "persuratan/inbox.html", context)
+
+
+def _operator_opd(request: HttpRequest) -> Opd:
+    """The OPD the operator registers for: `?opd=CODE` among theirs, or their first."""
+    scope = role_scope(user=request.user, role=RoleGrant.Role.OPERATOR)
+    opds = Opd.objects.filter(pk__in=scope.opd_ids).order_by("name")
+    code = request.GET.get("opd") or request.POST.get("opd")
+    opd = opds.filter(code=code).first() if code else opds.first()
+    if opd is None:
+        raise PermissionDenied
+    return opd
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    opd = _operator_opd(request)
+    form = IncomingLetterForm(request.POST or None, request.FILES or None, opd=opd)
+    duplicates = []
+    if form.is_valid():
+        data = form.cleaned_data
+        duplicates = possible_duplicates(
+            opd_id=opd.pk,
+            sender_name=data["sender_name"],
+            sender_number=data["sender_number"],
+            letter_date=data["letter_date"],
+        )
+        if duplicates and not data["confirm_duplicate"]:
+            form.add_error(
+                None,
+                "Surat dari pengirim ini dengan nomor dan tanggal yang sama sudah tercatat. Periksa daftar di "
+                "bawah; bila memang surat lain, centang konfirmasi lalu pilih ulang berkas pindaian.",
+            )
+        else:
+            try:
+                letter = register_incoming(
+                    actor=request.user,
+                    opd=opd,
+                    details=form.details(),
+                    addressees=list(data["addressees"]),
+                    copies=list(data["copies"]),
+                    scans=data["scans"],
+                )
+            except Refused as refusal:
+                form.add_error(None, refusal.message)
+            except ValidationError as error:
+                form.add_error("scans", error)
+            else:
+                messages.success(request, f"Surat dicatat dengan nomor agenda {letter.agenda_label}.")
+                return redirect(letter)
+    return render(request, "persuratan/register.html", {"form": form, "opd": opd, "duplicates": duplicates})
+
+
+@login_required
+@require_GET
+def duplicate_check(request: HttpRequest) -> HttpResponse:
+    """As the operator types: letters that look like the one being registered."""
+    opd = _operator_opd(request)
+    letter_date = parse_date(request.GET.get("letter_date"))
+    name, number = request.GET.get("sender_name", ""), request.GET.get("sender_number", "")
+    duplicates = (
+        possible_duplicates(opd_id=opd.pk, sender_name=name, sender_number=number, letter_date=letter_date)
+        if letter_date and name.strip() and number.strip()
+        else []
+    )
+    return render(request, "persuratan/_duplicates.html", {"duplicates": duplicates})
+
+
+@login_required
+@require_GET
+def sender_suggestions(request: HttpRequest) -> HttpResponse:
+    opd = _operator_opd(request)
+    senders = suggest_senders(opd_id=opd.pk, prefix=request.GET.get("sender_name", ""))
+    return render(request, "persuratan/_sender_suggestions.html", {"senders": senders})
+
+
+@login_required
+@require_GET
+def agenda(request: HttpRequest) -> HttpResponse:
+    """The OPD's agenda register, for its operators and arsiparis."""
+    operator = role_scope(user=request.user, role=RoleGrant.Role.OPERATOR)
+    arsiparis = role_scope(user=request.user, role=RoleGrant.Role.ARSIPARIS)
+    opds = Opd.objects.order_by("name")
+    if not arsiparis.everywhere:
+        opds = opds.filter(pk__in=operator.opd_ids | arsiparis.opd_ids)
+    code = request.GET.get("opd")
+    opd = opds.filter(code=code).first() if code else opds.first()
+    if opd is None:
+        raise PermissionDenied
+    letters = register_of(user=request.user, opd_id=opd.pk, after=parse_cursor(request.GET.get("after")))
+    last = letters[-1] if len(letters) == PAGE_SIZE else None
+    context = {
+        "opd": opd,
+        "opds": opds if len(opds) > 1 else [],
+        "letters": letters,
+        "can_register": operator.covers(opd.pk),
+        "next_query": _next_query(request, make_cursor(last.registered_at, last.pk) if last else None),
+    }
+    return render(request, "persuratan/agenda.html", context)
+
+
+@login_required
+@require_GET
+def letter(request: HttpRequest, pk: int) -> HttpResponse:
+    found = visible_letter(user=request.user, pk=pk)
+    if found is None:
+        raise Http404
+    letter, access = found
+    context = {"letter": letter, "access": access}
+    if access.full:
+        my_items = items_of_user(user=request.user, letter=letter)
+        for item in my_items:
+            mark_read(user=request.user, item=item)
+        context.update(
+            files=list(letter.files.all()),
+            timeline=list(timeline_for(target=letter)),
+            share_form=ShareForm(),
+            **letter_section(user=request.user, letter=letter, my_items=my_items),
+        )
+    return render(request, "persuratan/letter.html", context)
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def letter_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """A scan, only for those who may read the letter; opening a rahasia scan is an event."""
+    found = visible_letter(user=request.user, pk=pk)
+    if found is None or not found[1].full:
+        raise Http404
+    stored = get_object_or_404(LetterFile, pk=file_pk, letter=found[0])
+    record_file_opened(user=request.user, letter_file=stored)
+    response = FileResponse(
+        stored.file.open("rb"),
+        content_type=stored.content_type,
+        as_attachment="unduh" in request.GET,
+        filename=stored.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def share(request: HttpRequest, pk: int) -> HttpResponse:
+    found = visible_letter(user=request.user, pk=pk)
+    if found is None:
+        raise Http404
+    letter = found[0]
+    form = ShareForm(request.POST)
+    if form.is_valid():
+        try:
+            share_letter(actor=request.user, letter=letter, with_user=form.cleaned_data["person"])
+        except Refused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, f"Surat dibagikan kepada {form.cleaned_data['person']}.")
+    else:
+        messages.error(request, " ".join(form.errors.get("person", ["Isian tidak valid."])))
+    return redirect(letter)
