@@ -161,8 +161,12 @@ def make_scan(pdf_bytes):
 
 @pytest.fixture
 def classification(db):
+    """A code from the reference list. Transactional tests flush the table the migration filled,
+    so the codes are loaded again when missing."""
     from persuratan.models import Classification
+    from persuratan.reference import load_classification_codes
 
+    load_classification_codes(Classification)
     return Classification.objects.get(code="000.1.2")
 
 
