@@ -146,3 +146,26 @@ def test_thirty_parallel_registrations_get_thirty_consecutive_numbers(
 
     assert sorted(numbers) == list(range(1, 31))
     assert IncomingLetter.objects.count() == 30
+
+
+def test_a_letter_that_arrives_twice_from_the_same_origin_is_entered_once(
+    opd, make_position, letter_details, make_scan
+):
+    from persuratan.services import receive_letter
+
+    kadis = make_position(name="Kepala Dinas")
+
+    def arrive():
+        return receive_letter(
+            opd=opd,
+            details=letter_details(),
+            addressees=[kadis],
+            files=[make_scan()],
+            source=IncomingLetter.Source.INTERNAL,
+            origin_key="outgoing:77:DISKOMINFOS",
+        )
+
+    first, retried = arrive(), arrive()
+    assert first.pk == retried.pk and first.registered_by is None
+    assert IncomingLetter.objects.count() == 1 and InboxItem.objects.count() == 1
+    assert arrive().agenda_number == 1, "a retried delivery uses no second number"
