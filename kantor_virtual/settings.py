@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organisasi.context_processors.acting_position",
+                "kantor_virtual.context_processors.notifications",
             ],
         },
     },
@@ -140,6 +141,10 @@ CELERY_BEAT_SCHEDULE = {
     "verify-event-chains": {
         "task": "kantor_virtual.tasks.verify_event_chains",
         "schedule": crontab(hour=2, minute=0),
+    },
+    "remind-overdue-items": {
+        "task": "persuratan.tasks.remind_overdue_items",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 
@@ -199,6 +204,8 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "console://")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kantor Virtual <noreply@kantor-virtual.local>")
+# Where links in e-mails point: the address users open Kantor Virtual at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 
 def email_settings(url: str) -> dict[str, object]:

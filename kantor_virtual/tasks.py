@@ -18,3 +18,11 @@ def verify_event_chains() -> dict:
     for link in broken:
         logger.error("Rantai kejadian rusak: %s", link)
     return {"checked": Event.objects.count(), "broken": broken}
+
+
+# SMTP errors (smtplib.SMTPException) and refused connections are OSErrors: transient, retried.
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=8)
+def send_notification_email(notification_id: int) -> bool:
+    from kantor_virtual.notifications import send_notification_email as send  # it imports this module
+
+    return send(notification_id=notification_id)

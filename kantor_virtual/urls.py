@@ -6,7 +6,13 @@ from kantor_virtual import views
 urlpatterns = [
     path("", views.home, name="beranda"),
     path("kesehatan/", views.health, name="kesehatan"),
+    path("notifikasi/", views.notifications, name="notifications"),
+    path("notifikasi/<int:pk>/", views.notification, name="notification"),
     path("", include("organisasi.urls")),
+    path("", include("persuratan.search_urls")),
+    path("", include("persuratan.urls")),
+    path("", include("disposisi.urls")),
+    path("", include("disposisi.sheet_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,8 +1,19 @@
+from datetime import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kantor_virtual.notifications import (
+    PAGE_SIZE,
+    Cursor,
+    mark_read,
+    notification_of,
+    notifications_for,
+)
 
 
 @login_required
@@ -17,6 +28,42 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The list of one's notifications; POST marks them all read."""
+    if request.method == "POST":
+        mark_read(user=request.user)
+        return redirect("notifications")
+    rows = notifications_for(user=request.user, after=parse_cursor(request.GET.get("after")))
+    more = f"{rows[-1].created_at.isoformat()}_{rows[-1].pk}" if len(rows) == PAGE_SIZE else None
+    return render(request, "kantor_virtual/notifications.html", {"notifications": rows, "next_after": more})
+
+
+@login_required
+@require_GET
+def notification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a notification: it counts as read, and the user lands where it points."""
+    found = notification_of(user=request.user, notification_id=pk)
+    if found is None:
+        raise Http404
+    mark_read(user=request.user, notification_id=found.pk)
+    target = found.url
+    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect("notifications")
+    return redirect(target)
+
+
+def parse_cursor(value: str | None) -> Cursor | None:
+    """`<created_at ISO>_<id>` from a "load more" link; anything else means the first page."""
+    created_at, _, pk = (value or "").rpartition("_")
+    try:
+        moment, number = datetime.fromisoformat(created_at), int(pk)
+    except ValueError:
+        return None
+    return (moment, number) if moment.tzinfo is not None and 0 < number < 2**63 else None
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

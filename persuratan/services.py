@@ -276,7 +276,13 @@ def mark_read(*, user: User, item: InboxItem) -> bool:
 
 
 def change_item_status(
-    *, item: InboxItem, to: str, allowed_from: Sequence[str], refusal: Refused, actor: User, position: Position
+    *,
+    item: InboxItem,
+    to: str,
+    allowed_from: Sequence[str],
+    refusal: Refused,
+    actor: User,
+    position: Position,
 ) -> InboxItem:
     """Move a node between states under a row lock: two people acting on one item cannot both win."""
     locked = InboxItem.objects.select_for_update().get(pk=item.pk)
@@ -344,7 +350,11 @@ def store_file_text(*, file_id: int) -> bool:
         )
         if updated:
             letter = IncomingLetter.objects.select_for_update().get(pk=stored.letter_id)
-            texts = LetterFile.objects.filter(letter=letter).order_by("order", "id").values_list("text", flat=True)
+            texts = (
+                LetterFile.objects.filter(letter=letter)
+                .order_by("order", "id")
+                .values_list("text", flat=True)
+            )
             letter.scan_text = "\n\n".join(t for t in texts if t)
             letter.save(update_fields=["scan_text"])
     return bool(updated)

@@ -15,3 +15,11 @@ def notify_delivery(item_id: int) -> int:
     from persuratan.notifications import notify_item_holders
 
     return notify_item_holders(item_id=item_id)
+
+
+@shared_task(acks_late=True)
+def remind_overdue_items() -> int:
+    """Daily (beat, 07:00 office time); the reminder keys make a second run that day a no-op."""
+    from persuratan.reminders import remind_overdue
+
+    return remind_overdue()

@@ -10,274 +10,692 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('organisasi', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("organisasi", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Classification',
+            name="Classification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, unique=True, verbose_name='kode')),
-                ('name', models.CharField(max_length=255, verbose_name='nama')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='tingkat')),
-                ('active', models.BooleanField(default=True, verbose_name='aktif')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='persuratan.classification')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=30, unique=True, verbose_name="kode")),
+                ("name", models.CharField(max_length=255, verbose_name="nama")),
+                ("level", models.PositiveSmallIntegerField(verbose_name="tingkat")),
+                ("active", models.BooleanField(default=True, verbose_name="aktif")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="persuratan.classification",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kode klasifikasi',
-                'verbose_name_plural': 'kode klasifikasi',
-                'ordering': ['code'],
+                "verbose_name": "kode klasifikasi",
+                "verbose_name_plural": "kode klasifikasi",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Correspondent',
+            name="Correspondent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('institution', 'Instansi'), ('person', 'Perorangan')], max_length=12, verbose_name='jenis')),
-                ('name', models.CharField(max_length=255, verbose_name='nama')),
-                ('name_key', models.CharField(editable=False, max_length=255)),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='alamat')),
-                ('last_used_at', models.DateTimeField(auto_now=True)),
-                ('opd', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='correspondents', to='organisasi.opd')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("institution", "Instansi"), ("person", "Perorangan")],
+                        max_length=12,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="nama")),
+                ("name_key", models.CharField(editable=False, max_length=255)),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="alamat")),
+                ("last_used_at", models.DateTimeField(auto_now=True)),
+                (
+                    "opd",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="correspondents",
+                        to="organisasi.opd",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pengirim',
-                'verbose_name_plural': 'buku alamat',
+                "verbose_name": "pengirim",
+                "verbose_name_plural": "buku alamat",
             },
         ),
         migrations.CreateModel(
-            name='InboxItem',
+            name="InboxItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('addressee', 'Tujuan'), ('copy', 'Tembusan'), ('disposition', 'Disposisi')], max_length=12, verbose_name='sebagai')),
-                ('status', models.CharField(choices=[('unread', 'Belum dibaca'), ('read', 'Dibaca'), ('in_progress', 'Dalam proses'), ('done', 'Selesai'), ('withdrawn', 'Ditarik')], default='unread', max_length=12, verbose_name='status')),
-                ('received_at', models.DateTimeField(verbose_name='diterima')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='batas waktu')),
-                ('priority', models.CharField(choices=[('normal', 'Biasa'), ('high', 'Penting'), ('top', 'Sangat Penting')], default='normal', max_length=8, verbose_name='prioritas')),
-                ('first_read_at', models.DateTimeField(blank=True, null=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('urgency', models.CharField(choices=[('normal', 'Biasa'), ('urgent', 'Segera'), ('very_urgent', 'Sangat Segera')], max_length=12)),
-                ('security_class', models.CharField(choices=[('ordinary', 'Biasa'), ('restricted', 'Terbatas'), ('secret', 'Rahasia'), ('top_secret', 'Sangat Rahasia')], max_length=12)),
-                ('classification', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='persuratan.classification')),
-                ('from_position', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisasi.position', verbose_name='dari')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='persuratan.inboxitem')),
-                ('position', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inbox_items', to='organisasi.position')),
-                ('sender', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='persuratan.correspondent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[("addressee", "Tujuan"), ("copy", "Tembusan"), ("disposition", "Disposisi")],
+                        max_length=12,
+                        verbose_name="sebagai",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unread", "Belum dibaca"),
+                            ("read", "Dibaca"),
+                            ("in_progress", "Dalam proses"),
+                            ("done", "Selesai"),
+                            ("withdrawn", "Ditarik"),
+                        ],
+                        default="unread",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="diterima")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="batas waktu")),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("normal", "Biasa"), ("high", "Penting"), ("top", "Sangat Penting")],
+                        default="normal",
+                        max_length=8,
+                        verbose_name="prioritas",
+                    ),
+                ),
+                ("first_read_at", models.DateTimeField(blank=True, null=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("normal", "Biasa"), ("urgent", "Segera"), ("very_urgent", "Sangat Segera")],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "security_class",
+                    models.CharField(
+                        choices=[
+                            ("ordinary", "Biasa"),
+                            ("restricted", "Terbatas"),
+                            ("secret", "Rahasia"),
+                            ("top_secret", "Sangat Rahasia"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "classification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="persuratan.classification",
+                    ),
+                ),
+                (
+                    "from_position",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisasi.position",
+                        verbose_name="dari",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="persuratan.inboxitem",
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inbox_items",
+                        to="organisasi.position",
+                    ),
+                ),
+                (
+                    "sender",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="persuratan.correspondent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kotak masuk',
-                'verbose_name_plural': 'kotak masuk',
+                "verbose_name": "kotak masuk",
+                "verbose_name_plural": "kotak masuk",
             },
         ),
         migrations.CreateModel(
-            name='InboxRead',
+            name="InboxRead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('read_at', models.DateTimeField()),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reads', to='persuratan.inboxitem')),
-                ('position', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisasi.position')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("read_at", models.DateTimeField()),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reads",
+                        to="persuratan.inboxitem",
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisasi.position",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='IncomingLetter',
+            name="IncomingLetter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agenda_year', models.PositiveSmallIntegerField(verbose_name='tahun agenda')),
-                ('agenda_number', models.PositiveIntegerField(verbose_name='nomor agenda')),
-                ('source', models.CharField(choices=[('registered', 'Dicatat operator'), ('internal', 'Naskah dinas antar-OPD'), ('public', 'Layanan publik')], default='registered', max_length=12, verbose_name='asal')),
-                ('origin_key', models.CharField(blank=True, max_length=120, null=True, unique=True)),
-                ('sender_name', models.CharField(max_length=255, verbose_name='pengirim')),
-                ('sender_number', models.CharField(max_length=100, verbose_name='nomor surat')),
-                ('letter_date', models.DateField(verbose_name='tanggal surat')),
-                ('received_on', models.DateField(verbose_name='tanggal diterima')),
-                ('subject', models.CharField(max_length=500, verbose_name='perihal')),
-                ('summary', models.TextField(blank=True, verbose_name='ringkasan')),
-                ('letter_type', models.CharField(choices=[('official_letter', 'Surat Dinas'), ('internal_memo', 'Nota Dinas'), ('invitation_letter', 'Surat Undangan'), ('circular', 'Surat Edaran'), ('decree', 'Keputusan'), ('instruction', 'Instruksi'), ('order_letter', 'Surat Perintah'), ('assignment_letter', 'Surat Tugas'), ('certificate_letter', 'Surat Keterangan'), ('cover_letter', 'Surat Pengantar'), ('official_record', 'Berita Acara'), ('announcement', 'Pengumuman'), ('agreement', 'Surat Perjanjian'), ('power_of_attorney', 'Surat Kuasa'), ('report', 'Laporan'), ('recommendation', 'Rekomendasi'), ('short_memo', 'Memo'), ('application', 'Surat Permohonan')], max_length=24, verbose_name='jenis naskah')),
-                ('security_class', models.CharField(choices=[('ordinary', 'Biasa'), ('restricted', 'Terbatas'), ('secret', 'Rahasia'), ('top_secret', 'Sangat Rahasia')], max_length=12, verbose_name='sifat')),
-                ('urgency', models.CharField(choices=[('normal', 'Biasa'), ('urgent', 'Segera'), ('very_urgent', 'Sangat Segera')], max_length=12, verbose_name='derajat kecepatan')),
-                ('attachment_count', models.PositiveSmallIntegerField(default=0, verbose_name='jumlah lampiran')),
-                ('registered_at', models.DateTimeField(verbose_name='dicatat pada')),
-                ('scan_text', models.TextField(blank=True, editable=False)),
-                ('search', models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('subject', config='indonesian', weight='A'), '||', django.contrib.postgres.search.SearchVector('sender_name', 'sender_number', config='indonesian', weight='B'), django.contrib.postgres.search.SearchConfig('indonesian')), '||', django.contrib.postgres.search.SearchVector('summary', config='indonesian', weight='C'), django.contrib.postgres.search.SearchConfig('indonesian')), '||', django.contrib.postgres.search.SearchVector('scan_text', config='indonesian', weight='D'), django.contrib.postgres.search.SearchConfig('indonesian')), output_field=django.contrib.postgres.search.SearchVectorField())),
-                ('classification', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='persuratan.classification', verbose_name='kode klasifikasi')),
-                ('opd', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incoming_letters', to='organisasi.opd')),
-                ('registered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sender', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='persuratan.correspondent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("agenda_year", models.PositiveSmallIntegerField(verbose_name="tahun agenda")),
+                ("agenda_number", models.PositiveIntegerField(verbose_name="nomor agenda")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Dicatat operator"),
+                            ("internal", "Naskah dinas antar-OPD"),
+                            ("public", "Layanan publik"),
+                        ],
+                        default="registered",
+                        max_length=12,
+                        verbose_name="asal",
+                    ),
+                ),
+                ("origin_key", models.CharField(blank=True, max_length=120, null=True, unique=True)),
+                ("sender_name", models.CharField(max_length=255, verbose_name="pengirim")),
+                ("sender_number", models.CharField(max_length=100, verbose_name="nomor surat")),
+                ("letter_date", models.DateField(verbose_name="tanggal surat")),
+                ("received_on", models.DateField(verbose_name="tanggal diterima")),
+                ("subject", models.CharField(max_length=500, verbose_name="perihal")),
+                ("summary", models.TextField(blank=True, verbose_name="ringkasan")),
+                (
+                    "letter_type",
+                    models.CharField(
+                        choices=[
+                            ("official_letter", "Surat Dinas"),
+                            ("internal_memo", "Nota Dinas"),
+                            ("invitation_letter", "Surat Undangan"),
+                            ("circular", "Surat Edaran"),
+                            ("decree", "Keputusan"),
+                            ("instruction", "Instruksi"),
+                            ("order_letter", "Surat Perintah"),
+                            ("assignment_letter", "Surat Tugas"),
+                            ("certificate_letter", "Surat Keterangan"),
+                            ("cover_letter", "Surat Pengantar"),
+                            ("official_record", "Berita Acara"),
+                            ("announcement", "Pengumuman"),
+                            ("agreement", "Surat Perjanjian"),
+                            ("power_of_attorney", "Surat Kuasa"),
+                            ("report", "Laporan"),
+                            ("recommendation", "Rekomendasi"),
+                            ("short_memo", "Memo"),
+                            ("application", "Surat Permohonan"),
+                        ],
+                        max_length=24,
+                        verbose_name="jenis naskah",
+                    ),
+                ),
+                (
+                    "security_class",
+                    models.CharField(
+                        choices=[
+                            ("ordinary", "Biasa"),
+                            ("restricted", "Terbatas"),
+                            ("secret", "Rahasia"),
+                            ("top_secret", "Sangat Rahasia"),
+                        ],
+                        max_length=12,
+                        verbose_name="sifat",
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("normal", "Biasa"), ("urgent", "Segera"), ("very_urgent", "Sangat Segera")],
+                        max_length=12,
+                        verbose_name="derajat kecepatan",
+                    ),
+                ),
+                (
+                    "attachment_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="jumlah lampiran"),
+                ),
+                ("registered_at", models.DateTimeField(verbose_name="dicatat pada")),
+                ("scan_text", models.TextField(blank=True, editable=False)),
+                (
+                    "search",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.contrib.postgres.search.CombinedSearchVector(
+                            django.contrib.postgres.search.CombinedSearchVector(
+                                django.contrib.postgres.search.CombinedSearchVector(
+                                    django.contrib.postgres.search.SearchVector(
+                                        "subject", config="indonesian", weight="A"
+                                    ),
+                                    "||",
+                                    django.contrib.postgres.search.SearchVector(
+                                        "sender_name", "sender_number", config="indonesian", weight="B"
+                                    ),
+                                    django.contrib.postgres.search.SearchConfig("indonesian"),
+                                ),
+                                "||",
+                                django.contrib.postgres.search.SearchVector(
+                                    "summary", config="indonesian", weight="C"
+                                ),
+                                django.contrib.postgres.search.SearchConfig("indonesian"),
+                            ),
+                            "||",
+                            django.contrib.postgres.search.SearchVector(
+                                "scan_text", config="indonesian", weight="D"
+                            ),
+                            django.contrib.postgres.search.SearchConfig("indonesian"),
+                        ),
+                        output_field=django.contrib.postgres.search.SearchVectorField(),
+                    ),
+                ),
+                (
+                    "classification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="persuratan.classification",
+                        verbose_name="kode klasifikasi",
+                    ),
+                ),
+                (
+                    "opd",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incoming_letters",
+                        to="organisasi.opd",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sender",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="letters",
+                        to="persuratan.correspondent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'surat masuk',
-                'verbose_name_plural': 'surat masuk',
+                "verbose_name": "surat masuk",
+                "verbose_name_plural": "surat masuk",
             },
         ),
         migrations.AddField(
-            model_name='inboxitem',
-            name='letter',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inbox_items', to='persuratan.incomingletter'),
+            model_name="inboxitem",
+            name="letter",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="inbox_items",
+                to="persuratan.incomingletter",
+            ),
         ),
         migrations.CreateModel(
-            name='IncomingLetterUserObjectPermission',
+            name="IncomingLetterUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='persuratan.incomingletter')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="persuratan.incomingletter"
+                    ),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='LetterFile',
+            name="LetterFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, storage=kantor_virtual.files.PrivateStorage(), upload_to=persuratan.models._scan_path)),
-                ('original_name', models.CharField(max_length=255, verbose_name='nama berkas')),
-                ('content_type', models.CharField(max_length=40)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('text', models.TextField(blank=True, editable=False)),
-                ('text_state', models.CharField(choices=[('pending', 'Menunggu'), ('done', 'Selesai'), ('no_text', 'Tanpa lapisan teks'), ('failed', 'Gagal')], default='pending', max_length=10)),
-                ('letter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='files', to='persuratan.incomingletter')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=255,
+                        storage=kantor_virtual.files.PrivateStorage(),
+                        upload_to=persuratan.models._scan_path,
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="nama berkas")),
+                ("content_type", models.CharField(max_length=40)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                ("text", models.TextField(blank=True, editable=False)),
+                (
+                    "text_state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Menunggu"),
+                            ("done", "Selesai"),
+                            ("no_text", "Tanpa lapisan teks"),
+                            ("failed", "Gagal"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "letter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="files",
+                        to="persuratan.incomingletter",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'berkas surat',
-                'verbose_name_plural': 'berkas surat',
-                'ordering': ['order', 'id'],
+                "verbose_name": "berkas surat",
+                "verbose_name_plural": "berkas surat",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaCounter',
+            name="AgendaCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last_number', models.PositiveIntegerField(default=0)),
-                ('opd', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisasi.opd')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last_number", models.PositiveIntegerField(default=0)),
+                (
+                    "opd",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organisasi.opd"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('opd', 'year'), name='agenda_counter_per_opd_year')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("opd", "year"), name="agenda_counter_per_opd_year")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='correspondent',
-            index=models.Index(fields=['opd', 'name_key'], name='correspondent_prefix', opclasses=['int8_ops', 'varchar_pattern_ops']),
+            model_name="correspondent",
+            index=models.Index(
+                fields=["opd", "name_key"],
+                name="correspondent_prefix",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
         ),
         migrations.AddIndex(
-            model_name='correspondent',
-            index=models.Index(fields=['name_key'], name='correspondent_name_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="correspondent",
+            index=models.Index(
+                fields=["name_key"], name="correspondent_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddConstraint(
-            model_name='correspondent',
-            constraint=models.UniqueConstraint(fields=('opd', 'kind', 'name_key'), name='correspondent_unique_in_opd'),
+            model_name="correspondent",
+            constraint=models.UniqueConstraint(
+                fields=("opd", "kind", "name_key"), name="correspondent_unique_in_opd"
+            ),
         ),
         migrations.AddIndex(
-            model_name='inboxread',
-            index=models.Index(fields=['user', 'position'], name='inbox_read_user_position'),
+            model_name="inboxread",
+            index=models.Index(fields=["user", "position"], name="inbox_read_user_position"),
         ),
         migrations.AddConstraint(
-            model_name='inboxread',
-            constraint=models.UniqueConstraint(fields=('item', 'user'), name='inbox_read_once'),
+            model_name="inboxread",
+            constraint=models.UniqueConstraint(fields=("item", "user"), name="inbox_read_once"),
         ),
         migrations.AddIndex(
-            model_name='incomingletter',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search'], name='incoming_search'),
+            model_name="incomingletter",
+            index=django.contrib.postgres.indexes.GinIndex(fields=["search"], name="incoming_search"),
         ),
         migrations.AddIndex(
-            model_name='incomingletter',
-            index=models.Index(fields=['sender', 'sender_number', 'letter_date'], name='incoming_duplicate_lookup'),
+            model_name="incomingletter",
+            index=models.Index(
+                fields=["sender", "sender_number", "letter_date"], name="incoming_duplicate_lookup"
+            ),
         ),
         migrations.AddIndex(
-            model_name='incomingletter',
-            index=models.Index(fields=['opd', '-registered_at', '-id'], name='incoming_register_recent'),
+            model_name="incomingletter",
+            index=models.Index(fields=["opd", "-registered_at", "-id"], name="incoming_register_recent"),
         ),
         migrations.AddIndex(
-            model_name='incomingletter',
-            index=models.Index(fields=['classification', '-received_on'], name='incoming_classification'),
+            model_name="incomingletter",
+            index=models.Index(fields=["classification", "-received_on"], name="incoming_classification"),
         ),
         migrations.AddIndex(
-            model_name='incomingletter',
-            index=models.Index(fields=['-received_on', '-id'], name='incoming_received_on'),
+            model_name="incomingletter",
+            index=models.Index(fields=["-received_on", "-id"], name="incoming_received_on"),
         ),
         migrations.AddConstraint(
-            model_name='incomingletter',
-            constraint=models.UniqueConstraint(fields=('opd', 'agenda_year', 'agenda_number'), name='incoming_agenda_number_unique'),
+            model_name="incomingletter",
+            constraint=models.UniqueConstraint(
+                fields=("opd", "agenda_year", "agenda_number"), name="incoming_agenda_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incomingletter',
-            constraint=models.CheckConstraint(condition=models.Q(('agenda_number__gte', 1)), name='incoming_agenda_number_positive'),
+            model_name="incomingletter",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("agenda_number__gte", 1)), name="incoming_agenda_number_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incomingletter',
-            constraint=models.CheckConstraint(condition=models.Q(('letter_date__lte', models.F('received_on'))), name='incoming_letter_date_not_after_receipt'),
+            model_name="incomingletter",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("letter_date__lte", models.F("received_on"))),
+                name="incoming_letter_date_not_after_receipt",
+            ),
         ),
         migrations.AddIndex(
-            model_name='inboxitem',
-            index=models.Index(condition=models.Q(('status', 'withdrawn'), _negated=True), fields=['position', '-received_at', '-id'], name='inbox_position_recent'),
+            model_name="inboxitem",
+            index=models.Index(
+                condition=models.Q(("status", "withdrawn"), _negated=True),
+                fields=["position", "-received_at", "-id"],
+                name="inbox_position_recent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='inboxitem',
-            index=models.Index(condition=models.Q(('status', 'withdrawn'), _negated=True), fields=['position', 'status', '-received_at', '-id'], name='inbox_position_status'),
+            model_name="inboxitem",
+            index=models.Index(
+                condition=models.Q(("status", "withdrawn"), _negated=True),
+                fields=["position", "status", "-received_at", "-id"],
+                name="inbox_position_status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='inboxitem',
-            index=models.Index(condition=models.Q(('status', 'withdrawn'), _negated=True), fields=['position', 'urgency', '-received_at', '-id'], name='inbox_position_urgency'),
+            model_name="inboxitem",
+            index=models.Index(
+                condition=models.Q(("status", "withdrawn"), _negated=True),
+                fields=["position", "urgency", "-received_at", "-id"],
+                name="inbox_position_urgency",
+            ),
         ),
         migrations.AddIndex(
-            model_name='inboxitem',
-            index=models.Index(condition=models.Q(('status', 'withdrawn'), _negated=True), fields=['position', 'security_class', '-received_at', '-id'], name='inbox_position_security_class'),
+            model_name="inboxitem",
+            index=models.Index(
+                condition=models.Q(("status", "withdrawn"), _negated=True),
+                fields=["position", "security_class", "-received_at", "-id"],
+                name="inbox_position_security_class",
+            ),
         ),
         migrations.AddIndex(
-            model_name='inboxitem',
-            index=models.Index(condition=models.Q(('status', 'withdrawn'), _negated=True), fields=['position', 'classification', '-received_at', '-id'], name='inbox_position_classification'),
+            model_name="inboxitem",
+            index=models.Index(
+                condition=models.Q(("status", "withdrawn"), _negated=True),
+                fields=["position", "classification", "-received_at", "-id"],
+                name="inbox_position_classification",
+            ),
         ),
         migrations.AddIndex(
-            model_name='inboxitem',
-            index=models.Index(condition=models.Q(('status', 'withdrawn'), _negated=True), fields=['position', 'sender', '-received_at', '-id'], name='inbox_position_sender'),
+            model_name="inboxitem",
+            index=models.Index(
+                condition=models.Q(("status", "withdrawn"), _negated=True),
+                fields=["position", "sender", "-received_at", "-id"],
+                name="inbox_position_sender",
+            ),
         ),
         migrations.AddIndex(
-            model_name='inboxitem',
-            index=models.Index(fields=['letter', 'received_at'], name='inbox_letter'),
+            model_name="inboxitem",
+            index=models.Index(fields=["letter", "received_at"], name="inbox_letter"),
         ),
         migrations.AddIndex(
-            model_name='inboxitem',
-            index=models.Index(fields=['parent'], name='inbox_parent'),
+            model_name="inboxitem",
+            index=models.Index(fields=["parent"], name="inbox_parent"),
         ),
         migrations.AddIndex(
-            model_name='inboxitem',
-            index=models.Index(condition=models.Q(('status__in', ['unread', 'read', 'in_progress'])), fields=['due_on'], name='inbox_open_due'),
+            model_name="inboxitem",
+            index=models.Index(
+                condition=models.Q(("status__in", ["unread", "read", "in_progress"])),
+                fields=["due_on"],
+                name="inbox_open_due",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inboxitem',
-            constraint=models.UniqueConstraint(condition=models.Q(('reason__in', ['addressee', 'copy'])), fields=('letter', 'position', 'reason'), name='inbox_item_addressed_once'),
+            model_name="inboxitem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("reason__in", ["addressee", "copy"])),
+                fields=("letter", "position", "reason"),
+                name="inbox_item_addressed_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inboxitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('from_position__isnull', False), ('parent__isnull', False), ('reason', 'disposition')), models.Q(models.Q(('reason', 'disposition'), _negated=True), ('parent__isnull', True)), _connector='OR'), name='inbox_item_disposition_has_parent'),
+            model_name="inboxitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("from_position__isnull", False), ("parent__isnull", False), ("reason", "disposition")
+                    ),
+                    models.Q(models.Q(("reason", "disposition"), _negated=True), ("parent__isnull", True)),
+                    _connector="OR",
+                ),
+                name="inbox_item_disposition_has_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inboxitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('done_at__isnull', False), ('status', 'done')), models.Q(('status', 'done'), _negated=True), _connector='OR'), name='inbox_item_done_has_time'),
+            model_name="inboxitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("done_at__isnull", False), ("status", "done")),
+                    models.Q(("status", "done"), _negated=True),
+                    _connector="OR",
+                ),
+                name="inbox_item_done_has_time",
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='incomingletteruserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="incomingletteruserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
         migrations.AddIndex(
-            model_name='letterfile',
-            index=models.Index(fields=['letter', 'order'], name='letter_file_order'),
+            model_name="letterfile",
+            index=models.Index(fields=["letter", "order"], name="letter_file_order"),
         ),
         migrations.AddIndex(
-            model_name='letterfile',
-            index=models.Index(condition=models.Q(('text_state', 'pending')), fields=['uploaded_at'], name='letter_file_text_pending'),
+            model_name="letterfile",
+            index=models.Index(
+                condition=models.Q(("text_state", "pending")),
+                fields=["uploaded_at"],
+                name="letter_file_text_pending",
+            ),
         ),
     ]
