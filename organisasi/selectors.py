@@ -51,6 +51,10 @@ def has_role(*, user: User, role: str, opd: Opd | None = None) -> bool:
     return grants.exists()
 
 
+def has_any_role(*, user: User, roles: Iterable[str]) -> bool:
+    return user.is_authenticated and RoleGrant.objects.filter(user=user, role__in=list(roles)).exists()
+
+
 def is_admin(*, user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or has_role(user=user, role=RoleGrant.Role.ADMIN))
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from kantor_virtual.models import Event
 from organisasi.models import RoleGrant
-from organisasi.selectors import role_scope
+from organisasi.selectors import has_any_role
 from persuratan.models import InboxItem
 from persuratan.selectors import unread_counts
 
@@ -38,13 +38,8 @@ def inbox_unread(context) -> int:
 @register.simple_tag(takes_context=True)
 def keeps_register(context) -> bool:
     """Operators and arsiparis see the agenda register in the menu."""
-    user = context["request"].user
-    return any(
-        scope.everywhere or scope.opd_ids
-        for scope in (
-            role_scope(user=user, role=role) for role in (RoleGrant.Role.OPERATOR, RoleGrant.Role.ARSIPARIS)
-        )
-    )
+    roles = [RoleGrant.Role.OPERATOR, RoleGrant.Role.ARSIPARIS]
+    return has_any_role(user=context["request"].user, roles=roles)
 
 
 @register.filter
