@@ -337,6 +337,6 @@ def test_a_search_refreshes_as_the_user_types_and_explains_bad_dates(
     page.get_by_label("Diterima dari").fill(today.isoformat())
     page.get_by_label("Diterima sampai").fill((today - timedelta(days=1)).isoformat())
     expect(results.get_by_role("alert")).to_contain_text("tidak boleh sebelum")
-    expect(page.locator("#id_received_to_errors")).to_contain_text("tidak boleh sebelum")
+    expect(page.locator("#id_received_to_error")).to_contain_text("tidak boleh sebelum")
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"

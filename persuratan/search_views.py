@@ -1,0 +1,50 @@
+"""The search page: a plain GET form that works without JavaScript; with htmx, the results refresh
+as the user types and the address bar follows, so a search can be bookmarked or shared."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from persuratan.search import search_letters
+from persuratan.search_forms import SearchForm
+
+PAGE_TEMPLATE = "persuratan/search.html"
+RESULTS_TEMPLATE = "persuratan/_search_results.html"
+
+
+def _page_number(raw: str | None) -> int:
+    """`?page=` as a positive number; anything else is the first page, never an error."""
+    try:
+        return max(int(raw or 1), 1)
+    except ValueError:
+        return 1
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    results = None
+    if form.is_valid():
+        results = search_letters(
+            user=request.user,
+            query=form.cleaned_data["q"],
+            filters=form.filters(),
+            page=_page_number(request.GET.get("page")),
+        )
+    # htmx swaps in the results only; a reload or a history restore needs the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(
+        request,
+        RESULTS_TEMPLATE if partial else PAGE_TEMPLATE,
+        {
+            "form": form,
+            "results": results,
+            "searched": bool(form.data.get("q", "").strip()),
+            "partial": partial,
+        },
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
