@@ -11,9 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Iterator
@@ -214,12 +216,19 @@ def test(pytest_args: list[str]) -> int:
     # Threads of the test run (live server, Celery worker) close their connections when done, so the
     # test databases can be dropped at the end.
     os.environ.setdefault("DB_CONN_MAX_AGE", "0")
-    with services():
-        workers = os.environ.get("TEST_WORKERS", "2")
-        command = [sys.executable, "-m", "pytest", "-n", workers, "--dist", "loadfile", *pytest_args]
-        returncode = subprocess.run(command, cwd=BASE_DIR).returncode
-        _drop_test_databases(prefix=os.environ["TEST_DATABASE_NAME"])
-        return returncode
+    # Files the tests upload go to a folder of their own, removed afterwards, never beside real data.
+    uploads = Path(tempfile.mkdtemp(prefix="kantor-test-files-"))
+    os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(uploads / "private"))
+    os.environ.setdefault("MEDIA_ROOT", str(uploads / "media"))
+    try:
+        with services():
+            workers = os.environ.get("TEST_WORKERS", "2")
+            command = [sys.executable, "-m", "pytest", "-n", workers, "--dist", "loadfile", *pytest_args]
+            returncode = subprocess.run(command, cwd=BASE_DIR).returncode
+            _drop_test_databases(prefix=os.environ["TEST_DATABASE_NAME"])
+            return returncode
+    finally:
+        shutil.rmtree(uploads, ignore_errors=True)
 
 
 def _drop_test_databases(*, prefix: str) -> None:

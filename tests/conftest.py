@@ -40,6 +40,28 @@ def _own_celery_queue(worker_id):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_in_process(request):
+    """Without a worker, tasks a committed transaction schedules run right here (Celery eager, errors
+    propagate), so nothing waits in Redis for a worker that never comes. Tests marked `worker`
+    go through the real worker and broker instead."""
+    from celery.result import _set_task_join_will_block
+
+    from kantor_virtual.celery import app
+
+    if request.node.get_closest_marker("worker"):
+        yield
+        # A worker started in this process marks it as "inside a worker", which forbids waiting on
+        # results; the tests after this one are not inside a worker.
+        _set_task_join_will_block(False)
+        return
+    eager = {"task_always_eager": True, "task_eager_propagates": True}
+    before = {name: app.conf[name] for name in eager}
+    app.conf.update(eager)
+    yield
+    app.conf.update(before)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -161,8 +183,8 @@ def make_scan(pdf_bytes):
 
 @pytest.fixture
 def classification(db):
-    """A code from the reference list. Transactional tests flush the table the migration filled,
-    so the codes are loaded again when missing."""
+    """A code from the reference list. A transactional test (browser journeys, parallel writes, the
+    real worker) ends by emptying every table, the codes the migration loaded too: load them again."""
     from persuratan.models import Classification
     from persuratan.reference import load_classification_codes
 

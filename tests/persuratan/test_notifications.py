@@ -3,7 +3,6 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from kantor_virtual.celery import app
 from kantor_virtual.errors import Refused
 from kantor_virtual.models import Notification
 from organisasi.models import Assignment
@@ -17,16 +16,11 @@ SITE = "https://kantor.nusamandiri.go.id"
 
 
 @pytest.fixture(autouse=True)
-def _mail_and_inline_tasks(settings):
-    """E-mail goes to Django's locmem outbox (we cannot reach a mail server from here); Celery runs
-    each `.delay()` in this process, so the on-commit callbacks reach our real tasks without a broker."""
+def _mail_to_the_outbox(settings):
+    """E-mail goes to Django's locmem outbox: we cannot reach a mail server from here. Tasks run in
+    this process (tests/conftest.py), so on-commit callbacks reach our real tasks."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SITE_URL = SITE
-    eager = {"task_always_eager": True, "task_eager_propagates": True}
-    before = {name: app.conf[name] for name in eager}
-    app.conf.update(eager)
-    yield
-    app.conf.update(before)
 
 
 @pytest.fixture

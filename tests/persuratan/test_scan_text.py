@@ -110,7 +110,7 @@ def _close_connection(**kwargs) -> None:
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_registered_scan_is_read_by_a_real_worker_through_the_redis_broker(
     opd, kadis, reader, register, make_scan
 ):

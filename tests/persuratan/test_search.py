@@ -313,7 +313,7 @@ def test_the_page_asks_for_a_login_and_hides_what_others_may_not_read(
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_search_refreshes_as_the_user_types_and_explains_bad_dates(
     page, opd, kadis, reader, register, today
 ):

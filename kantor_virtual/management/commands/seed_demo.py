@@ -1,18 +1,30 @@
-"""`manage.py seed_demo`: loads the demo province Nusa Mandiri. Safe to run again: it changes nothing."""
+"""`manage.py seed_demo`: the demo province Nusa Mandiri and its mail. Safe to run again: it changes nothing.
+
+It lives in the project shell because it seeds two apps: the organisation first, then the letters
+and dispositions that run through it.
+"""
 
 import time
 
 from django.core.management.base import BaseCommand
 
+from disposisi.demo import seed_demo_letters
 from organisasi.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, PROVINCE_NAME, seed_demo_province
 
 
 class Command(BaseCommand):
-    help = "Memuat data demo Provinsi Nusa Mandiri (OPD, jabatan, pegawai, Plt/Plh, akun demo)."
+    help = (
+        "Memuat data demo Provinsi Nusa Mandiri (OPD, jabatan, pegawai, Plt/Plh, akun demo) "
+        "beserta surat masuk dan disposisinya."
+    )
+    # `./kantor run` calls this right after `migrate`, which has run the checks; running them again
+    # would load every URLconf (and WeasyPrint behind it) for nothing at each start.
+    requires_system_checks = []
 
     def handle(self, *args, **options) -> None:
         started = time.monotonic()
         summary = seed_demo_province()
+        letters = seed_demo_letters()
         seconds = time.monotonic() - started
 
         self.stdout.write(
@@ -21,6 +33,8 @@ class Command(BaseCommand):
             f" ({summary.vacant} kosong), {summary.employees} pegawai, {summary.assignments} penugasan"
             f" (termasuk Plt dan Plh), {summary.role_grants} peran, {summary.accounts} akun."
             f"\n  Baris baru: {summary.created}."
+            f"\n  Surat masuk demo: {letters.letters} ({letters.created} baru), {letters.dispositions} disposisi,"
+            f" {letters.follow_ups} tindak lanjut."
         )
         self.stdout.write(f"\nAkun demo (kata sandi semua akun, juga pegawai lain: {DEMO_PASSWORD})")
         rows = [("Peran", "Login", "Nama", "Kegunaan")] + [

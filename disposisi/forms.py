@@ -1,0 +1,126 @@
+"""Forms of the disposition pages. They check shape only; the rules live in disposisi.services."""
+
+from django import forms
+
+from disposisi.models import Instruction
+from organisasi.models import Position
+from persuratan.models import Priority
+
+NOTE_MAX = 2000
+TEXT_MAX = 5000
+
+# Which field shows a service's refusal, so the message sits next to what must change.
+REFUSAL_FIELDS = {
+    "no_target": "targets",
+    "outside_authority": "targets",
+    "closed_position": "targets",
+    "already_disposed": "targets",
+    "no_instruction": "instructions",
+    "past_deadline": "due_on",
+    "bad_priority": "priority",
+    "no_text": "text",
+}
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker; the value travels as YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MarksInvalid(forms.Form):
+    """Adds Bootstrap's `is-invalid` to the widgets of fields with an error, refusals included."""
+
+    def add_error(self, field, error) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class DisposeForm(MarksInvalid):
+    # Any position id is accepted here: whether it is below the user is the service's decision,
+    # which answers with a message that names the position.
+    targets = forms.ModelMultipleChoiceField(
+        label="Diteruskan kepada",
+        queryset=Position.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Pilih sedikitnya satu jabatan tujuan disposisi.",
+            "invalid_choice": "Jabatan yang dipilih tidak ditemukan.",
+            "invalid_pk_value": "Jabatan yang dipilih tidak ditemukan.",
+        },
+    )
+    instructions = forms.MultipleChoiceField(
+        label="Instruksi",
+        choices=Instruction.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Pilih sedikitnya satu instruksi.",
+            "invalid_choice": "Pilih instruksi dari daftar.",
+        },
+    )
+    note = forms.CharField(
+        label="Catatan",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        error_messages={"max_length": f"Catatan paling panjang {NOTE_MAX} karakter."},
+    )
+    due_on = forms.DateField(
+        label="Batas waktu",
+        widget=DateInput(attrs={"class": "form-control"}),
+        error_messages={"required": "Isi batas waktu.", "invalid": "Tanggal batas waktu tidak valid."},
+    )
+    priority = forms.ChoiceField(
+        label="Prioritas",
+        choices=Priority.choices,
+        initial=Priority.NORMAL,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"invalid_choice": "Pilih prioritas dari daftar."},
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input. Their content is checked by the service (kantor_virtual.files)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(one, initial) for one in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class FollowUpForm(MarksInvalid):
+    text = forms.CharField(
+        label="Laporan tindak lanjut",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+        error_messages={
+            "required": "Tuliskan laporan tindak lanjut.",
+            "max_length": f"Laporan paling panjang {TEXT_MAX} karakter.",
+        },
+    )
+    files = MultipleFileField(
+        label="Berkas pendukung",
+        required=False,
+        help_text="PDF, JPEG atau PNG. Boleh lebih dari satu berkas.",
+        error_messages={"empty": "Berkas yang diunggah kosong."},
+    )
+    done = forms.BooleanField(
+        label="Tandai selesai",
+        required=False,
+        help_text="Bagian Anda dinyatakan selesai; setelah itu tidak dapat dilaporkan atau diteruskan lagi.",
+    )
