@@ -3,6 +3,7 @@
 from django import forms
 
 from disposisi.models import Instruction
+from kantor_virtual.forms import DateInput, MultipleFileField, StyledForm
 from organisasi.models import Position
 from persuratan.models import Priority
 
@@ -22,28 +23,7 @@ REFUSAL_FIELDS = {
 }
 
 
-class DateInput(forms.DateInput):
-    """The browser's own date picker; the value travels as YYYY-MM-DD."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class MarksInvalid(forms.Form):
-    """Adds Bootstrap's `is-invalid` to the widgets of fields with an error, refusals included."""
-
-    def add_error(self, field, error) -> None:
-        super().add_error(field, error)
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-
-
-class DisposeForm(MarksInvalid):
+class DisposeForm(StyledForm):
     # Any position id is accepted here: whether it is below the user is the service's decision,
     # which answers with a message that names the position.
     targets = forms.ModelMultipleChoiceField(
@@ -69,45 +49,27 @@ class DisposeForm(MarksInvalid):
         label="Catatan",
         required=False,
         max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": f"Catatan paling panjang {NOTE_MAX} karakter."},
     )
     due_on = forms.DateField(
         label="Batas waktu",
-        widget=DateInput(attrs={"class": "form-control"}),
+        widget=DateInput(),
         error_messages={"required": "Isi batas waktu.", "invalid": "Tanggal batas waktu tidak valid."},
     )
     priority = forms.ChoiceField(
         label="Prioritas",
         choices=Priority.choices,
         initial=Priority.NORMAL,
-        widget=forms.Select(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Pilih prioritas dari daftar."},
     )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input. Their content is checked by the service (kantor_virtual.files)."""
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(one, initial) for one in data]
-        return [super().clean(data, initial)] if data else []
-
-
-class FollowUpForm(MarksInvalid):
+class FollowUpForm(StyledForm):
     text = forms.CharField(
         label="Laporan tindak lanjut",
         max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
             "required": "Tuliskan laporan tindak lanjut.",
             "max_length": f"Laporan paling panjang {TEXT_MAX} karakter.",

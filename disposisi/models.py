@@ -84,7 +84,9 @@ class FollowUp(models.Model):
         indexes = [models.Index(fields=["item", "created_at"], name="follow_up_item")]
         constraints = [
             # A node is closed once: the second "done" on it is refused by the database as well.
-            models.UniqueConstraint(fields=["item"], condition=models.Q(marks_done=True), name="follow_up_done_once")
+            models.UniqueConstraint(
+                fields=["item"], condition=models.Q(marks_done=True), name="follow_up_done_once"
+            )
         ]
 
     def __str__(self) -> str:

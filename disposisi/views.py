@@ -22,6 +22,7 @@ from disposisi.services import (
     withdraw,
 )
 from kantor_virtual.errors import Refused
+from kantor_virtual.files import private_file_response
 from persuratan.models import InboxItem
 from persuratan.selectors import letter_access
 
@@ -119,8 +120,4 @@ def follow_up_file_view(request: HttpRequest, pk: int) -> FileResponse:
     if stored is None or not letter_access(user=request.user, letter=stored.follow_up.item.letter).full:
         raise Http404
     record_follow_up_file_opened(user=request.user, follow_up_file=stored)
-    response = FileResponse(
-        stored.file.open("rb"), content_type=stored.content_type, filename=stored.original_name
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(stored.file, name=stored.original_name, content_type=stored.content_type)

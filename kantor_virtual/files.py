@@ -11,6 +11,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import LazyObject
 from pypdf import PdfReader
@@ -93,3 +94,12 @@ def read_pdf_text(handle) -> str:
         return ""
     # PostgreSQL text cannot hold NUL, which some PDF encodings produce.
     return "\n".join(pages).replace("\x00", "").strip()
+
+
+def private_file_response(file, *, name: str, content_type: str, download: bool = False) -> FileResponse:
+    """Serve a private file to someone the caller has already checked: never cached by proxies, and
+    never sniffed into another type by the browser."""
+    response = FileResponse(file.open("rb"), content_type=content_type, as_attachment=download, filename=name)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from kantor_virtual.files import ALLOWED_TYPES, check_upload
+
 
 class DateInput(forms.DateInput):
     """The browser's own date picker; the value travels as YYYY-MM-DD."""
@@ -24,9 +26,32 @@ class StyledForm(forms.Form):
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
-    def full_clean(self) -> None:
-        super().full_clean()
+    def add_error(self, field, error) -> None:
+        """Marks the widget too, whether the error comes from cleaning or from a service's refusal."""
+        super().add_error(field, error)
         for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
+            widget = self.fields[name].widget if name in self.fields else None
+            if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input, each checked by content and size (kantor_virtual.files)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        accept = ",".join(ALLOWED_TYPES)
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        cleaned = [super(MultipleFileField, self).clean(upload, initial) for upload in files]
+        for upload in cleaned:
+            check_upload(upload)
+        return cleaned

@@ -6,7 +6,6 @@ under which key, and where the notice leads; the unique (user, key) makes every 
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from urllib.parse import urljoin
 
@@ -20,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kantor_virtual.models import Notification
+from kantor_virtual.pagination import Cursor
 from kantor_virtual.tasks import send_notification_email as send_notification_email_task
 
 PAGE_SIZE = 30
-Cursor = tuple[datetime, int]  # (created_at, id) of the last notification shown
 
 
 @dataclass(frozen=True)

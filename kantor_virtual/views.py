@@ -1,5 +1,3 @@
-from datetime import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -7,13 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kantor_virtual.notifications import (
-    PAGE_SIZE,
-    Cursor,
-    mark_read,
-    notification_of,
-    notifications_for,
-)
+from kantor_virtual.notifications import PAGE_SIZE, mark_read, notification_of, notifications_for
+from kantor_virtual.pagination import make_cursor, parse_cursor
 
 
 @login_required
@@ -38,7 +31,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
         mark_read(user=request.user)
         return redirect("notifications")
     rows = notifications_for(user=request.user, after=parse_cursor(request.GET.get("after")))
-    more = f"{rows[-1].created_at.isoformat()}_{rows[-1].pk}" if len(rows) == PAGE_SIZE else None
+    more = make_cursor(rows[-1].created_at, rows[-1].pk) if len(rows) == PAGE_SIZE else None
     return render(request, "kantor_virtual/notifications.html", {"notifications": rows, "next_after": more})
 
 
@@ -54,16 +47,6 @@ def notification(request: HttpRequest, pk: int) -> HttpResponse:
     if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect("notifications")
     return redirect(target)
-
-
-def parse_cursor(value: str | None) -> Cursor | None:
-    """`<created_at ISO>_<id>` from a "load more" link; anything else means the first page."""
-    created_at, _, pk = (value or "").rpartition("_")
-    try:
-        moment, number = datetime.fromisoformat(created_at), int(pk)
-    except ValueError:
-        return None
-    return (moment, number) if moment.tzinfo is not None and 0 < number < 2**63 else None
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

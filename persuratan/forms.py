@@ -1,41 +1,17 @@
 """Forms of the incoming register and the inbox. They check shape; rules live in persuratan.services."""
 
-from datetime import date, datetime
+from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from kantor_virtual.files import check_upload
-from kantor_virtual.forms import DateInput, StyledForm
+from kantor_virtual.forms import DateInput, MultipleFileField, StyledForm
 from organisasi.models import Opd, Position, User
 from persuratan.models import Classification, Correspondent, InboxItem, LetterType, SecurityClass, Urgency
 from persuratan.selectors import InboxFilters
 from persuratan.services import LetterDetails, Sender
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several scans in one input; each is checked by content and size like a single file."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        if not files and self.required:
-            raise ValidationError(self.error_messages["required"], code="required")
-        cleaned = [super(MultipleFileField, self).clean(upload, initial) for upload in files]
-        for upload in cleaned:
-            check_upload(upload)
-        return cleaned
 
 
 class PositionsField(forms.ModelMultipleChoiceField):
@@ -198,22 +174,6 @@ class ShareForm(StyledForm):
         if user is None:
             raise ValidationError("Pegawai dengan NIP atau surel itu tidak ditemukan.")
         return user
-
-
-def parse_cursor(raw: str | None) -> tuple[datetime, int] | None:
-    """`2026-11-24T08:00:00+07:00_42` → (datetime, 42); anything malformed → None (page one)."""
-    if not raw or "_" not in raw:
-        return None
-    stamp, _, pk = raw.rpartition("_")
-    try:
-        moment, number = datetime.fromisoformat(stamp), int(pk)
-    except ValueError:
-        return None
-    return (moment, number) if timezone.is_aware(moment) else None
-
-
-def make_cursor(moment: datetime, pk: int) -> str:
-    return f"{moment.isoformat()}_{pk}"
 
 
 def parse_date(raw: str | None) -> date | None:

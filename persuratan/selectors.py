@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from kantor_virtual.pagination import Cursor
 from organisasi.models import RoleGrant, User
 from organisasi.selectors import position_ids_for, role_scope
 from persuratan.models import (
@@ -25,7 +26,6 @@ from persuratan.models import (
 )
 
 PAGE_SIZE = 50
-Cursor = tuple[datetime, int]  # (received_at or registered_at, id) of the last row shown
 
 
 @dataclass(frozen=True)

@@ -14,17 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from disposisi.selectors import letter_section
 from kantor_virtual.errors import Refused
+from kantor_virtual.files import private_file_response
+from kantor_virtual.pagination import make_cursor, parse_cursor
 from kantor_virtual.timeline import timeline_for
 from organisasi.models import Opd, RoleGrant
 from organisasi.selectors import role_scope
-from persuratan.forms import (
-    InboxFilterForm,
-    IncomingLetterForm,
-    ShareForm,
-    make_cursor,
-    parse_cursor,
-    parse_date,
-)
+from persuratan.forms import InboxFilterForm, IncomingLetterForm, ShareForm, parse_date
 from persuratan.models import LetterFile
 from persuratan.selectors import (
     PAGE_SIZE,
@@ -204,15 +199,12 @@ def letter_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
         raise Http404
     stored = get_object_or_404(LetterFile, pk=file_pk, letter=found[0])
     record_file_opened(user=request.user, letter_file=stored)
-    response = FileResponse(
-        stored.file.open("rb"),
+    return private_file_response(
+        stored.file,
+        name=stored.original_name,
         content_type=stored.content_type,
-        as_attachment="unduh" in request.GET,
-        filename=stored.original_name,
+        download="unduh" in request.GET,
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

@@ -32,11 +32,12 @@ def _static_files_without_manifest():
 
 @pytest.fixture(scope="session", autouse=True)
 def _own_celery_queue(worker_id):
-    """xdist workers share one Redis: give each its own queue, so that a worker started by one test
-    process never runs another process's task against the wrong test database."""
+    """Test processes (and test runs) may share one Redis: give each its own queue, so that a worker
+    started by one never runs another's task against the wrong test database."""
     from kantor_virtual.celery import app
 
-    app.conf.task_default_queue = f"kantor-test-{worker_id}"
+    run = os.environ.get("TEST_DATABASE_NAME", "kantor-test")
+    app.conf.task_default_queue = f"{run}-{worker_id}"
 
 
 @pytest.fixture(autouse=True)

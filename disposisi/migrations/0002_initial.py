@@ -6,75 +6,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('disposisi', '0001_initial'),
-        ('organisasi', '0001_initial'),
-        ('persuratan', '0001_initial'),
+        ("disposisi", "0001_initial"),
+        ("organisasi", "0001_initial"),
+        ("persuratan", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='disposition',
-            name='item',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='disposition', to='persuratan.inboxitem'),
+            model_name="disposition",
+            name="item",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="disposition",
+                to="persuratan.inboxitem",
+            ),
         ),
         migrations.AddField(
-            model_name='disposition',
-            name='letter',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dispositions', to='persuratan.incomingletter'),
+            model_name="disposition",
+            name="letter",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="dispositions",
+                to="persuratan.incomingletter",
+            ),
         ),
         migrations.AddField(
-            model_name='disposition',
-            name='parent_item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dispositions_made', to='persuratan.inboxitem'),
+            model_name="disposition",
+            name="parent_item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="dispositions_made",
+                to="persuratan.inboxitem",
+            ),
         ),
         migrations.AddField(
-            model_name='dispositionsheet',
-            name='letter',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='disposition_sheet', to='persuratan.incomingletter'),
+            model_name="dispositionsheet",
+            name="letter",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="disposition_sheet",
+                to="persuratan.incomingletter",
+            ),
         ),
         migrations.AddField(
-            model_name='followup',
-            name='author',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="followup",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='followup',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups', to='persuratan.inboxitem'),
+            model_name="followup",
+            name="item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="follow_ups",
+                to="persuratan.inboxitem",
+            ),
         ),
         migrations.AddField(
-            model_name='followup',
-            name='position',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisasi.position'),
+            model_name="followup",
+            name="position",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organisasi.position"
+            ),
         ),
         migrations.AddField(
-            model_name='followupfile',
-            name='follow_up',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='files', to='disposisi.followup'),
+            model_name="followupfile",
+            name="follow_up",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="files", to="disposisi.followup"
+            ),
         ),
         migrations.AddIndex(
-            model_name='disposition',
-            index=models.Index(fields=['letter', 'created_at'], name='disposition_letter'),
+            model_name="disposition",
+            index=models.Index(fields=["letter", "created_at"], name="disposition_letter"),
         ),
         migrations.AddIndex(
-            model_name='disposition',
-            index=models.Index(fields=['parent_item'], name='disposition_parent_item'),
+            model_name="disposition",
+            index=models.Index(fields=["parent_item"], name="disposition_parent_item"),
         ),
         migrations.AddIndex(
-            model_name='disposition',
-            index=models.Index(fields=['batch'], name='disposition_batch'),
+            model_name="disposition",
+            index=models.Index(fields=["batch"], name="disposition_batch"),
         ),
         migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(fields=['item', 'created_at'], name='follow_up_item'),
+            model_name="followup",
+            index=models.Index(fields=["item", "created_at"], name="follow_up_item"),
         ),
         migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.UniqueConstraint(condition=models.Q(('marks_done', True)), fields=('item',), name='follow_up_done_once'),
+            model_name="followup",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("marks_done", True)), fields=("item",), name="follow_up_done_once"
+            ),
         ),
     ]

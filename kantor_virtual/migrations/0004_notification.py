@@ -6,31 +6,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kantor_virtual', '0003_event_append_only'),
+        ("kantor_virtual", "0003_event_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120)),
-                ('title', models.CharField(max_length=255, verbose_name='judul')),
-                ('body', models.TextField(blank=True, verbose_name='isi')),
-                ('url', models.CharField(blank=True, max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=120)),
+                ("title", models.CharField(max_length=255, verbose_name="judul")),
+                ("body", models.TextField(blank=True, verbose_name="isi")),
+                ("url", models.CharField(blank=True, max_length=255)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notifikasi',
-                'verbose_name_plural': 'notifikasi',
-                'indexes': [models.Index(fields=['user', '-created_at', '-id'], name='notification_user_recent'), models.Index(condition=models.Q(('read_at__isnull', True)), fields=['user'], name='notification_user_unread')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='notification_once_per_key')],
+                "verbose_name": "notifikasi",
+                "verbose_name_plural": "notifikasi",
+                "indexes": [
+                    models.Index(fields=["user", "-created_at", "-id"], name="notification_user_recent"),
+                    models.Index(
+                        condition=models.Q(("read_at__isnull", True)),
+                        fields=["user"],
+                        name="notification_user_unread",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "key"), name="notification_once_per_key")
+                ],
             },
         ),
     ]

@@ -3,10 +3,11 @@
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.db.models.deletion
-import kantor_virtual.files
-import persuratan.models
 from django.conf import settings
 from django.db import migrations, models
+
+import kantor_virtual.files
+import persuratan.models
 
 
 class Migration(migrations.Migration):
