@@ -13,6 +13,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from guardian.models import UserObjectPermissionBase
 
@@ -209,6 +210,8 @@ class IncomingLetter(models.Model):
         indexes = [
             GinIndex(fields=["search"], name="incoming_search"),
             models.Index(fields=["sender", "sender_number", "letter_date"], name="incoming_duplicate_lookup"),
+            # Search by number matches the sender's number in any letter case (`iexact` → UPPER(...)).
+            models.Index(Upper("sender_number"), name="incoming_sender_number_ci"),
             models.Index(fields=["opd", "-registered_at", "-id"], name="incoming_register_recent"),
             models.Index(fields=["classification", "-received_on"], name="incoming_classification"),
             models.Index(fields=["-received_on", "-id"], name="incoming_received_on"),
