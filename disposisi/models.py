@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from kantor_virtual.files import private_storage
+from kantor_virtual.files import StoredUpload, private_storage
 from organisasi.models import Position
 from persuratan.models import InboxItem, IncomingLetter
 
@@ -94,24 +94,16 @@ class FollowUp(models.Model):
 
 
 def _follow_up_path(instance: "FollowUpFile", filename: str) -> str:
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[instance.content_type]
-    return f"tindak-lanjut/{instance.follow_up.item.letter_id}/{instance.sha256}.{extension}"
+    return f"tindak-lanjut/{instance.follow_up.item.letter_id}/{instance.sha256}.{instance.extension}"
 
 
-class FollowUpFile(models.Model):
+class FollowUpFile(StoredUpload):
     follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="files")
     file = models.FileField(storage=private_storage, upload_to=_follow_up_path, max_length=255)
-    original_name = models.CharField("nama berkas", max_length=255)
-    content_type = models.CharField(max_length=40)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = "berkas tindak lanjut"
         verbose_name_plural = "berkas tindak lanjut"
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 def _sheet_path(instance: "DispositionSheet", filename: str) -> str:

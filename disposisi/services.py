@@ -206,15 +206,7 @@ def report_follow_up(
         item=node, author=actor, position=position, text=text, marks_done=done, created_at=timezone.now()
     )
     for upload, facts in checked:
-        stored = FollowUpFile(
-            follow_up=follow_up,
-            original_name=upload.name[-255:],
-            content_type=facts.content_type,
-            size=facts.size,
-            sha256=facts.sha256,
-        )
-        stored.file.save(upload.name, upload, save=False)
-        stored.save()
+        FollowUpFile(follow_up=follow_up).store(upload, facts)
     wanted = InboxItem.Status.DONE if done else InboxItem.Status.IN_PROGRESS
     if node.status != wanted:
         change_item_status(

@@ -11,6 +11,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.db import models
 from django.http import FileResponse
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import LazyObject
@@ -94,6 +95,37 @@ def read_pdf_text(handle) -> str:
         return ""
     # PostgreSQL text cannot hold NUL, which some PDF encodings produce.
     return "\n".join(pages).replace("\x00", "").strip()
+
+
+class StoredUpload(models.Model):
+    """What every uploaded file keeps beside its bytes: the name it came with, its checked type,
+    size and SHA-256. Subclasses add the `file` field with their own storage path."""
+
+    original_name = models.CharField("nama berkas", max_length=255)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
+
+    @property
+    def extension(self) -> str:
+        return {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[self.content_type]
+
+    def store(self, upload, facts: CheckedUpload) -> None:
+        """Record the checked facts and write the file under the name the subclass's path gives."""
+        self.original_name = upload.name[-255:]
+        self.content_type, self.size, self.sha256 = facts.content_type, facts.size, facts.sha256
+        self.file.save(upload.name, upload, save=False)
+        self.save()
 
 
 def private_file_response(file, *, name: str, content_type: str, download: bool = False) -> FileResponse:

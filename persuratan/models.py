@@ -17,7 +17,7 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from guardian.models import UserObjectPermissionBase
 
-from kantor_virtual.files import private_storage
+from kantor_virtual.files import StoredUpload, private_storage
 from organisasi.models import Opd, Position
 
 SEARCH_CONFIG = "indonesian"
@@ -235,11 +235,10 @@ class IncomingLetter(models.Model):
 
 def _scan_path(instance: "LetterFile", filename: str) -> str:
     # The stored name is ours, never the uploader's: no path tricks, no collisions.
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[instance.content_type]
-    return f"surat-masuk/{instance.letter.opd_id}/{instance.letter.agenda_year}/{instance.sha256}.{extension}"
+    return f"surat-masuk/{instance.letter.opd_id}/{instance.letter.agenda_year}/{instance.sha256}.{instance.extension}"
 
 
-class LetterFile(models.Model):
+class LetterFile(StoredUpload):
     """A scan of an incoming letter (or its attachment), stored outside the web root."""
 
     class TextState(models.TextChoices):
@@ -250,10 +249,6 @@ class LetterFile(models.Model):
 
     letter = models.ForeignKey(IncomingLetter, on_delete=models.PROTECT, related_name="files")
     file = models.FileField(storage=private_storage, upload_to=_scan_path, max_length=255)
-    original_name = models.CharField("nama berkas", max_length=255)
-    content_type = models.CharField(max_length=40)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
     order = models.PositiveSmallIntegerField(default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -272,13 +267,6 @@ class LetterFile(models.Model):
                 fields=["uploaded_at"], condition=Q(text_state="pending"), name="letter_file_text_pending"
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_pdf(self) -> bool:
-        return self.content_type == "application/pdf"
 
 
 class InboxItem(models.Model):

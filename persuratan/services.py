@@ -149,17 +149,8 @@ def receive_letter(
         registered_at=now,
     )
     for order, (upload, facts) in enumerate(checked):
-        stored = LetterFile(
-            letter=letter,
-            original_name=upload.name[-255:],
-            content_type=facts.content_type,
-            size=facts.size,
-            sha256=facts.sha256,
-            order=order,
-            uploaded_by=actor,
-        )
-        stored.file.save(upload.name, upload, save=False)
-        stored.save()
+        stored = LetterFile(letter=letter, order=order, uploaded_by=actor)
+        stored.store(upload, facts)
         transaction.on_commit(partial(extract_file_text_task.delay, stored.pk))
     record_event(
         target=letter,

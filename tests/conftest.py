@@ -51,10 +51,10 @@ def _tasks_run_in_process(request):
 
     if request.node.get_closest_marker("worker"):
         yield
-        # A worker started in this process marks it as "inside a worker", which forbids waiting on
-        # results; the tests after this one are not inside a worker.
-        _set_task_join_will_block(False)
         return
+    # A worker started earlier in this process (a `worker` test) may have marked the process as
+    # "inside a worker", which forbids waiting on results; this test is not inside a worker.
+    _set_task_join_will_block(False)
     eager = {"task_always_eager": True, "task_eager_propagates": True}
     before = {name: app.conf[name] for name in eager}
     app.conf.update(eager)

@@ -6,16 +6,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisasi', '0001_initial'),
-        ('persuratan', '0002_classification_codes'),
+        ("organisasi", "0001_initial"),
+        ("persuratan", "0002_classification_codes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='incomingletter',
-            index=models.Index(django.db.models.functions.text.Upper('sender_number'), name='incoming_sender_number_ci'),
+            model_name="incomingletter",
+            index=models.Index(
+                django.db.models.functions.text.Upper("sender_number"), name="incoming_sender_number_ci"
+            ),
         ),
     ]
