@@ -7,6 +7,7 @@ from kantor_virtual.errors import Refused
 from kantor_virtual.timeline import timeline_for
 from organisasi.models import RoleGrant
 from persuratan.models import IncomingLetter, LetterFile, SecurityClass
+from persuratan.search import search_letters
 from persuratan.selectors import inbox_for, letter_access, letters_visible_to
 from persuratan.services import deliver, share_letter
 
@@ -83,6 +84,8 @@ def test_each_role_sees_exactly_what_it_may(client, office, who):
     assert listed == {letters[name].pk for name, level in expected.items() if level}
     readable = set(letters_visible_to(user=user, full_only=True).values_list("pk", flat=True))
     assert readable == {letters[name].pk for name, level in expected.items() if level == "full"}
+    found = {hit.letter.pk for hit in search_letters(user=user, query="rapat koordinasi").hits}
+    assert found == readable, "search finds exactly the letters one may read"
 
     client.force_login(user)
     for name, letter in letters.items():
