@@ -16,6 +16,7 @@ COPY kantor_virtual ./kantor_virtual
 COPY organisasi ./organisasi
 COPY persuratan ./persuratan
 COPY disposisi ./disposisi
+COPY tte ./tte
 RUN pip install "setuptools==80.10.2" wheel && pip install --no-build-isolation .
 COPY . .
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "organisasi",
     "persuratan",
     "disposisi",
+    "tte",
 ]
 
 MIDDLEWARE = [

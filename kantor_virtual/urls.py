@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("persuratan.urls")),
     path("", include("disposisi.urls")),
     path("", include("disposisi.sheet_urls")),
+    path("", include("tte.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,156 @@
+"""PAdES signing and verification with pyHanko, offline: the installation's own authority, its own
+time-stamping certificate, and its CRL embedded in the document (long-term validation)."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from io import BytesIO
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from django.utils import timezone
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from kantor_virtual.errors import Refused
+from tte.models import Authority, Certificate
+from tte.services import _authority_secret, authority_keys
+
+FIELD_NAME = "TTE"
+_REASON_CODES = {
+    Certificate.RevocationReason.KEY_COMPROMISE: x509.ReasonFlags.key_compromise,
+    Certificate.RevocationReason.SUPERSEDED: x509.ReasonFlags.superseded,
+    Certificate.RevocationReason.CESSATION: x509.ReasonFlags.cessation_of_operation,
+}
+
+
+def crl_der(authority: Authority) -> bytes:
+    """The current certificate revocation list, signed by the authority, valid for one day."""
+    root, key = authority_keys(authority)
+    now = timezone.now()
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(root.subject)
+        .last_update(now - timedelta(minutes=5))
+        .next_update(now + timedelta(days=1))
+        .add_extension(x509.CRLNumber(authority.crl_number), critical=False)
+    )
+    for revoked in authority.certificates.filter(revoked_at__isnull=False).order_by("revoked_at"):
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(int(revoked.serial, 16))
+            .revocation_date(revoked.revoked_at)
+            .add_extension(x509.CRLReason(_REASON_CODES[revoked.revocation_reason]), critical=False)
+            .build()
+        )
+    return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
+def _asn1_cert(pem: str) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(
+        x509.load_pem_x509_certificate(pem.encode()).public_bytes(serialization.Encoding.DER)
+    )
+
+
+def _asn1_key(pem: str, passphrase: bytes) -> asn1_keys.PrivateKeyInfo:
+    key = serialization.load_pem_private_key(pem.encode(), passphrase)
+    der = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return asn1_keys.PrivateKeyInfo.load(der)
+
+
+def validation_context(authority: Authority) -> ValidationContext:
+    """Trust only this installation's root; revocation from its own CRL, never from the network."""
+    return ValidationContext(
+        trust_roots=[_asn1_cert(authority.certificate_pem)],
+        crls=[crl_der(authority)],
+        allow_fetching=False,
+        revocation_mode="hard-fail",
+    )
+
+
+def sign_pdf(
+    *, pdf: bytes, certificate: Certificate, passphrase: str, reason: str = "", location: str = ""
+) -> bytes:
+    """Sign `pdf` as PAdES with a timestamp and embedded validation data. A wrong passphrase is refused."""
+    if certificate.revoked_at is not None:
+        raise Refused("Sertifikat TTE Anda sudah dicabut.", code="revoked")
+    try:
+        signing_key = _asn1_key(certificate.key_pem, passphrase.encode())
+    except ValueError:
+        raise Refused("Kata sandi TTE salah.", code="wrong_passphrase") from None
+    authority = certificate.authority
+    root = _asn1_cert(authority.certificate_pem)
+    signer = signers.SimpleSigner(
+        signing_cert=_asn1_cert(certificate.certificate_pem),
+        signing_key=signing_key,
+        cert_registry=SimpleCertificateStore.from_certs([root]),
+    )
+    secret = _authority_secret()
+    timestamper = DummyTimeStamper(
+        tsa_cert=_asn1_cert(authority.tsa_certificate_pem),
+        tsa_key=_asn1_key(authority.tsa_key_pem, secret),
+        certs_to_embed=SimpleCertificateStore.from_certs([root]),
+    )
+    metadata = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        reason=reason or None,
+        location=location or None,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        embed_validation_info=True,
+        validation_context=validation_context(authority),
+        md_algorithm="sha256",
+    )
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    output = signers.PdfSigner(metadata, signer=signer, timestamper=timestamper).sign_pdf(writer)
+    return output.getvalue()
+
+
+@dataclass(frozen=True)
+class Verification:
+    signed: bool
+    valid: bool = False
+    intact: bool = False
+    trusted: bool = False
+    revoked: bool = False
+    signer: str = ""
+    signed_at: datetime | None = None
+
+
+def verify_pdf(pdf: bytes) -> Verification:
+    """Whether `pdf` carries a signature of this installation that still covers the whole file."""
+    authority = Authority.objects.order_by("pk").first()
+    try:
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception:  # a file that is not a readable PDF is simply not a signed one
+        return Verification(signed=False)
+    if not signatures or authority is None:
+        return Verification(signed=bool(signatures))
+    signature = signatures[-1]
+    try:
+        status = validate_pdf_signature(signature, signer_validation_context=validation_context(authority))
+    except SignatureValidationError:  # e.g. the signed attributes no longer match: altered
+        return Verification(signed=True)
+    timestamp = (
+        status.timestamp_validity.timestamp if status.timestamp_validity else status.signer_reported_dt
+    )
+    revoked = status.revocation_details is not None
+    # bottom_line also weighs what was added after signing: only validation data (the DSS) may be.
+    return Verification(
+        signed=True,
+        valid=status.bottom_line,
+        intact=status.intact,
+        trusted=status.trusted,
+        revoked=revoked,
+        signer=status.signing_cert.subject.native.get("common_name", ""),
+        signed_at=timestamp,
+    )
