@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,42 +14,86 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Authority',
+            name="Authority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nama')),
-                ('certificate_pem', models.TextField()),
-                ('key_pem', models.TextField(help_text='Terenkripsi dengan kunci turunan SECRET_KEY.')),
-                ('tsa_certificate_pem', models.TextField()),
-                ('tsa_key_pem', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('crl_number', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nama")),
+                ("certificate_pem", models.TextField()),
+                ("key_pem", models.TextField(help_text="Terenkripsi dengan kunci turunan SECRET_KEY.")),
+                ("tsa_certificate_pem", models.TextField()),
+                ("tsa_key_pem", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("crl_number", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'otoritas sertifikat',
-                'verbose_name_plural': 'otoritas sertifikat',
-                'constraints': [models.UniqueConstraint(fields=('name',), name='tte_one_authority_per_name')],
+                "verbose_name": "otoritas sertifikat",
+                "verbose_name_plural": "otoritas sertifikat",
+                "constraints": [models.UniqueConstraint(fields=("name",), name="tte_one_authority_per_name")],
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('serial', models.CharField(max_length=64, unique=True)),
-                ('subject', models.CharField(max_length=255)),
-                ('certificate_pem', models.TextField()),
-                ('key_pem', models.TextField(help_text='PKCS#8, terenkripsi dengan kata sandi TTE pemiliknya.')),
-                ('not_before', models.DateTimeField()),
-                ('not_after', models.DateTimeField()),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('revocation_reason', models.CharField(blank=True, choices=[('key_compromise', 'Kunci bocor / kata sandi TTE diketahui orang lain'), ('superseded', 'Diganti sertifikat baru'), ('cessation_of_operation', 'Tidak lagi menjabat')], max_length=32)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='tte.authority')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("serial", models.CharField(max_length=64, unique=True)),
+                ("subject", models.CharField(max_length=255)),
+                ("certificate_pem", models.TextField()),
+                (
+                    "key_pem",
+                    models.TextField(help_text="PKCS#8, terenkripsi dengan kata sandi TTE pemiliknya."),
+                ),
+                ("not_before", models.DateTimeField()),
+                ("not_after", models.DateTimeField()),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "revocation_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("key_compromise", "Kunci bocor / kata sandi TTE diketahui orang lain"),
+                            ("superseded", "Diganti sertifikat baru"),
+                            ("cessation_of_operation", "Tidak lagi menjabat"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="tte.authority",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sertifikat TTE',
-                'verbose_name_plural': 'sertifikat TTE',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('user',), name='tte_one_valid_certificate_per_user')],
+                "verbose_name": "sertifikat TTE",
+                "verbose_name_plural": "sertifikat TTE",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("revoked_at__isnull", True)),
+                        fields=("user",),
+                        name="tte_one_valid_certificate_per_user",
+                    )
+                ],
             },
         ),
     ]
