@@ -28,8 +28,10 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 _axe = Axe()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Browser:
+    """One browser per test module: Playwright's sync API keeps an event loop running in this thread
+    while it lives, and code under test that runs its own loop (pyHanko) must not meet it."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
