@@ -208,6 +208,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kantor Virtual <norep
 # Where links in e-mails point: the address users open Kantor Virtual at.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# Who signs: "local" (this installation's own authority) or "national" (a BSrE-style REST service).
+TTE_BACKEND = os.environ.get("TTE_BACKEND", "local")
+if TTE_BACKEND not in {"local", "national"}:
+    raise ImproperlyConfigured(f"TTE_BACKEND harus 'local' atau 'national', bukan {TTE_BACKEND!r}.")
+TTE_NATIONAL_URL = os.environ.get("TTE_NATIONAL_URL", "")
+if TTE_BACKEND == "national" and not TTE_NATIONAL_URL:
+    raise ImproperlyConfigured("TTE_NATIONAL_URL wajib diisi bila TTE_BACKEND=national.")
+TTE_NATIONAL_TIMEOUT = env_int("TTE_NATIONAL_TIMEOUT", 30)  # seconds per signing request
+
 
 def email_settings(url: str) -> dict[str, object]:
     """smtp://user:pass@host:port (smtp+tls://, smtp+ssl://), file:///path, console:// or locmem://."""

@@ -381,3 +381,208 @@ class IncomingLetterUserObjectPermission(UserObjectPermissionBase):
     """A letter shared with one person (django-guardian, direct foreign key: joins, not string ids)."""
 
     content_object = models.ForeignKey(IncomingLetter, on_delete=models.CASCADE)
+
+
+# ── Outgoing letters (naskah dinas keluar / nota dinas) ──────────────────────────────────────
+
+
+class SigningMode(models.TextChoices):
+    """How the signature block names the authority: the signer's own, "a.n." or "a.n. … u.b."."""
+
+    OWN = "own", "Atas nama jabatan sendiri"
+    ON_BEHALF = "an", "a.n. (atas nama)"
+    ON_BEHALF_BY = "an_ub", "a.n. … u.b. (untuk beliau)"
+
+
+class OutgoingLetter(models.Model):
+    """A naskah dinas written by an OPD: a draft with versions, a review chain, then a signed PDF."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Konsep"
+        IN_REVIEW = "in_review", "Dalam paraf"
+        RETURNED = "returned", "Dikembalikan"
+        APPROVED = "approved", "Siap ditandatangani"
+        SIGNING = "signing", "Sedang ditandatangani"
+        SIGNED = "signed", "Ditandatangani"
+
+    opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="outgoing_letters")
+    letter_type = models.CharField("jenis naskah", max_length=24, choices=LetterType)
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    drafter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drafter_position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="+")
+    subject = models.CharField("perihal", max_length=500)
+    security_class = models.CharField("sifat", max_length=12, choices=SecurityClass)
+    urgency = models.CharField("derajat kecepatan", max_length=12, choices=Urgency)
+    classification = models.ForeignKey(
+        Classification, on_delete=models.PROTECT, related_name="+", verbose_name="kode klasifikasi"
+    )
+    attachment_count = models.PositiveSmallIntegerField("jumlah lampiran", default=0)
+    signer_position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="+", verbose_name="penandatangan"
+    )
+    signing_mode = models.CharField(
+        "cara tanda tangan", max_length=6, choices=SigningMode, default=SigningMode.OWN
+    )
+    on_behalf_of = models.ForeignKey(
+        Position, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="atas nama"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Filled once, by the signing task, and never changed afterwards.
+    number_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    number_seq = models.PositiveIntegerField(null=True, blank=True)
+    number = models.CharField("nomor", max_length=120, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_as = models.CharField(max_length=10, blank=True, help_text="definitif, plt atau plh")
+    signed_pdf = models.FileField(
+        storage=private_storage, upload_to="surat-keluar/", max_length=255, blank=True
+    )
+    signed_sha256 = models.CharField(max_length=64, blank=True)
+    # The QR code's link: unguessable, so verification pages cannot be walked.
+    verification_code = models.CharField(max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = "surat keluar"
+        verbose_name_plural = "surat keluar"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opd", "number_year", "number_seq"],
+                condition=Q(number_seq__isnull=False),
+                name="outgoing_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="signed", number_seq__isnull=False, signed_at__isnull=False)
+                | ~Q(status="signed"),
+                name="outgoing_signed_has_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(signing_mode="own", on_behalf_of__isnull=True)
+                | Q(~Q(signing_mode="own"), on_behalf_of__isnull=False),
+                name="outgoing_on_behalf_names_a_position",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["opd", "-signed_at", "-id"], name="outgoing_register"),
+            models.Index(fields=["drafter", "-created_at"], name="outgoing_drafter"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"Konsep: {self.subject}"
+
+
+class OutgoingRecipient(models.Model):
+    """An addressee or a tembusan: a position in the province, or someone outside it."""
+
+    class Kind(models.TextChoices):
+        TO = "to", "Kepada"
+        COPY = "copy", "Tembusan"
+
+    letter = models.ForeignKey(OutgoingLetter, on_delete=models.CASCADE, related_name="recipients")
+    kind = models.CharField(max_length=4, choices=Kind)
+    order = models.PositiveSmallIntegerField(default=0)
+    position = models.ForeignKey(Position, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("nama", max_length=255, blank=True)
+    institution = models.CharField("instansi", max_length=255, blank=True)
+    address = models.CharField("alamat", max_length=255, blank=True)
+    email = models.EmailField("surel", blank=True)
+
+    class Meta:
+        ordering = ["kind", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(position__isnull=False) | ~Q(name=""), name="outgoing_recipient_named"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.position) if self.position_id else self.name
+
+
+class DraftVersion(models.Model):
+    """Every saved body of a draft: kept, so that any two can be compared."""
+
+    letter = models.ForeignKey(OutgoingLetter, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    body_html = models.TextField("isi")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField("catatan perubahan", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["letter", "number"], name="draft_version_unique")]
+
+    def __str__(self) -> str:
+        return f"Versi {self.number}"
+
+
+class ReviewStep(models.Model):
+    """One position in the paraf chain, in order; acted on only in its turn."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Menunggu"
+        APPROVED = "approved", "Diparaf"
+        RETURNED = "returned", "Dikembalikan"
+
+    letter = models.ForeignKey(OutgoingLetter, on_delete=models.CASCADE, related_name="review_steps")
+    order = models.PositiveSmallIntegerField()
+    round = models.PositiveSmallIntegerField(default=1, help_text="Naik setiap kali konsep dikembalikan.")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status, default=Status.WAITING)
+    version = models.ForeignKey(
+        DraftVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acted_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField("catatan", blank=True)
+
+    class Meta:
+        ordering = ["round", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "round", "order"], name="review_step_unique_in_round")
+        ]
+        indexes = [models.Index(fields=["position", "status"], name="review_step_waiting")]
+
+    def __str__(self) -> str:
+        return f"Paraf {self.order}: {self.position}"
+
+
+class OutgoingCounter(models.Model):
+    """The last outgoing number of an OPD in a year: the row a signing transaction locks."""
+
+    opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["opd", "year"], name="outgoing_counter_per_opd_year")]
+
+    def __str__(self) -> str:
+        return f"{self.opd_id}/{self.year}: {self.last_number}"
+
+
+class SigningRequest(models.Model):
+    """A signature waiting for, or being made by, the worker: a national service may be down for days."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Menunggu giliran"
+        SIGNING = "signing", "Sedang ditandatangani"
+        WAITING_SERVICE = "waiting_service", "Menunggu layanan TTE"
+        DONE = "done", "Selesai"
+        REFUSED = "refused", "Ditolak"
+
+    letter = models.OneToOneField(OutgoingLetter, on_delete=models.CASCADE, related_name="signing_request")
+    # The signer's passphrase, encrypted with a key derived from SECRET_KEY, only until it is used.
+    passphrase_token = models.TextField(blank=True)
+    state = models.CharField(max_length=16, choices=State, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Tanda tangan {self.letter_id}: {self.state}"

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from tte.backends import ServiceUnavailable
+
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=6)
 def extract_file_text(file_id: int) -> bool:
@@ -23,3 +25,17 @@ def remind_overdue_items() -> int:
     from persuratan.reminders import remind_overdue
 
     return remind_overdue()
+
+
+@shared_task(
+    acks_late=True,  # a worker that dies mid-task leaves the message for the next one: the steps are idempotent
+    autoretry_for=(ServiceUnavailable, OSError),  # a national service may be down for days: keep trying
+    retry_backoff=True,
+    retry_backoff_max=900,
+    retry_jitter=True,
+    max_retries=None,
+)
+def sign_outgoing(letter_id: int) -> bool:
+    from persuratan.services.outgoing import sign_outgoing as sign
+
+    return sign(letter_id=letter_id)

@@ -1,0 +1,429 @@
+"""Outgoing letters: drafting with versions, the paraf chain, numbering and signing.
+
+Signing runs in a Celery task (`persuratan.tasks.sign_outgoing`) in steps that each leave a mark
+in the row — the number, then the signed PDF — so a task that dies halfway and runs again never
+gives a second number or a second signed document.
+"""
+
+import base64
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+
+import nh3
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from kantor_virtual.errors import Refused
+from kantor_virtual.timeline import record_event
+from organisasi.models import Assignment, Position, User
+from organisasi.selectors import active_assignments, position_ids_for
+from persuratan.models import (
+    Classification,
+    DraftVersion,
+    OutgoingCounter,
+    OutgoingLetter,
+    OutgoingRecipient,
+    ReviewStep,
+    SigningMode,
+    SigningRequest,
+)
+from tte.backends import ServiceUnavailable, backend
+
+# What the rich-text editor may leave in a body: paragraphs, emphasis, lists and simple tables.
+BODY_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "ol",
+    "ul",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+BODY_ATTRIBUTES = {"td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
+
+
+def sanitize_body(html: str) -> str:
+    """The stored body: an allow-list of tags, no attributes that run code or load anything."""
+    return nh3.clean(html or "", tags=BODY_TAGS, attributes=BODY_ATTRIBUTES).strip()
+
+
+@dataclass(frozen=True)
+class RecipientSpec:
+    kind: str  # OutgoingRecipient.Kind
+    position: Position | None = None
+    name: str = ""
+    institution: str = ""
+    address: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class DraftDetails:
+    letter_type: str
+    subject: str
+    security_class: str
+    urgency: str
+    classification: Classification
+    signer_position: Position
+    signing_mode: str = SigningMode.OWN
+    on_behalf_of: Position | None = None
+    attachment_count: int = 0
+
+
+def _acts_for(user: User, position: Position) -> bool:
+    return position.pk in position_ids_for(user=user, on=timezone.localdate())
+
+
+def propose_review_chain(*, drafter_position: Position, signer_position: Position) -> list[Position]:
+    """The superiors between drafter and signer, nearest first: who usually parafs a draft."""
+    chain, current, seen = [], drafter_position.parent, set()
+    while current is not None and current.pk != signer_position.pk and current.pk not in seen:
+        seen.add(current.pk)
+        chain.append(current)
+        current = current.parent
+    return chain if current is not None else []
+
+
+@transaction.atomic
+def create_draft(
+    *,
+    actor: User,
+    position: Position,
+    details: DraftDetails,
+    recipients: Sequence[RecipientSpec],
+    body_html: str,
+    reviewers: Sequence[Position],
+) -> OutgoingLetter:
+    """A staff member starts a naskah dinas as `position`; version 1 and the paraf chain are kept."""
+    if not _acts_for(actor, position):
+        raise Refused("Anda tidak memegang jabatan ini.", code="not_holder")
+    _check_details(details)
+    if not any(recipient.kind == OutgoingRecipient.Kind.TO for recipient in recipients):
+        raise Refused("Isi sedikitnya satu tujuan surat.", code="no_recipient")
+    body = sanitize_body(body_html)
+    if not body:
+        raise Refused("Isi surat masih kosong.", code="empty_body")
+    letter = OutgoingLetter.objects.create(
+        opd=position.opd,
+        letter_type=details.letter_type,
+        drafter=actor,
+        drafter_position=position,
+        subject=details.subject.strip(),
+        security_class=details.security_class,
+        urgency=details.urgency,
+        classification=details.classification,
+        attachment_count=details.attachment_count,
+        signer_position=details.signer_position,
+        signing_mode=details.signing_mode,
+        on_behalf_of=details.on_behalf_of if details.signing_mode != SigningMode.OWN else None,
+        verification_code=secrets.token_urlsafe(18),
+    )
+    OutgoingRecipient.objects.bulk_create(
+        OutgoingRecipient(
+            letter=letter,
+            kind=spec.kind,
+            order=order,
+            position=spec.position,
+            name=spec.name.strip(),
+            institution=spec.institution.strip(),
+            address=spec.address.strip(),
+            email=spec.email.strip(),
+        )
+        for order, spec in enumerate(recipients)
+    )
+    DraftVersion.objects.create(letter=letter, number=1, body_html=body, author=actor)
+    _set_chain(letter, reviewers, round_number=1)
+    record_event(target=letter, verb="drafted", actor=actor, position=position, to_state=letter.status)
+    return letter
+
+
+def _check_details(details: DraftDetails) -> None:
+    if not details.subject.strip():
+        raise Refused("Perihal wajib diisi.", code="missing_subject")
+    if details.signing_mode != SigningMode.OWN and details.on_behalf_of is None:
+        raise Refused("Pilih jabatan yang diwakili (a.n.).", code="missing_on_behalf")
+
+
+def _set_chain(letter: OutgoingLetter, reviewers: Sequence[Position], *, round_number: int) -> None:
+    ReviewStep.objects.bulk_create(
+        ReviewStep(letter=letter, order=order, round=round_number, position=position)
+        for order, position in enumerate(reviewers, start=1)
+    )
+
+
+def _locked(letter: OutgoingLetter) -> OutgoingLetter:
+    return OutgoingLetter.objects.select_for_update().get(pk=letter.pk)
+
+
+def latest_version(letter: OutgoingLetter) -> DraftVersion:
+    return letter.versions.order_by("-number").first()
+
+
+@transaction.atomic
+def revise_draft(*, actor: User, letter: OutgoingLetter, body_html: str, note: str = "") -> DraftVersion:
+    """The drafter saves a new version while the draft is theirs (new, or returned to them)."""
+    letter = _locked(letter)
+    if actor.pk != letter.drafter_id:
+        raise Refused("Hanya penyusun konsep yang dapat mengubahnya.", code="not_drafter")
+    if letter.status not in (OutgoingLetter.Status.DRAFT, OutgoingLetter.Status.RETURNED):
+        raise Refused("Konsep sedang diparaf atau sudah disetujui; tidak dapat diubah.", code="not_editable")
+    body = sanitize_body(body_html)
+    if not body:
+        raise Refused("Isi surat masih kosong.", code="empty_body")
+    version = DraftVersion.objects.create(
+        letter=letter,
+        number=latest_version(letter).number + 1,
+        body_html=body,
+        author=actor,
+        note=note.strip(),
+    )
+    record_event(target=letter, verb="revised", actor=actor, details={"version": version.number})
+    return version
+
+
+def _current_round(letter: OutgoingLetter) -> int:
+    return letter.review_steps.order_by("-round").values_list("round", flat=True).first() or 1
+
+
+@transaction.atomic
+def submit_for_review(*, actor: User, letter: OutgoingLetter) -> OutgoingLetter:
+    """Send the draft up the chain; after a return, the same chain starts again from the first reviewer."""
+    letter = _locked(letter)
+    if actor.pk != letter.drafter_id:
+        raise Refused("Hanya penyusun konsep yang dapat mengajukannya.", code="not_drafter")
+    if letter.status not in (OutgoingLetter.Status.DRAFT, OutgoingLetter.Status.RETURNED):
+        raise Refused("Konsep ini sudah diajukan.", code="already_submitted")
+    previous = letter.status
+    if previous == OutgoingLetter.Status.RETURNED:
+        round_number = _current_round(letter)
+        chain = [step.position for step in letter.review_steps.filter(round=round_number).order_by("order")]
+        _set_chain(letter, chain, round_number=round_number + 1)
+    has_reviewers = letter.review_steps.filter(round=_current_round(letter)).exists()
+    letter.status = OutgoingLetter.Status.IN_REVIEW if has_reviewers else OutgoingLetter.Status.APPROVED
+    letter.save(update_fields=["status"])
+    record_event(target=letter, verb="submitted", actor=actor, from_state=previous, to_state=letter.status)
+    return letter
+
+
+def _turn(letter: OutgoingLetter) -> ReviewStep | None:
+    """The first waiting step of the current round: the only one that may act."""
+    return (
+        letter.review_steps.filter(round=_current_round(letter), status=ReviewStep.Status.WAITING)
+        .select_related("position")
+        .order_by("order")
+        .first()
+    )
+
+
+def _act(*, actor: User, letter: OutgoingLetter) -> tuple[OutgoingLetter, ReviewStep]:
+    letter = _locked(letter)
+    if letter.status != OutgoingLetter.Status.IN_REVIEW:
+        raise Refused("Konsep ini tidak sedang menunggu paraf.", code="not_in_review")
+    step = _turn(letter)
+    if step is None or not _acts_for(actor, step.position):
+        raise Refused("Belum giliran Anda memaraf konsep ini.", code="not_your_turn")
+    return letter, step
+
+
+@transaction.atomic
+def paraf(*, actor: User, letter: OutgoingLetter, note: str = "") -> ReviewStep:
+    """The reviewer whose turn it is approves the current version; the last paraf makes it ready to sign."""
+    letter, step = _act(actor=actor, letter=letter)
+    step.status, step.acted_by, step.acted_at = ReviewStep.Status.APPROVED, actor, timezone.now()
+    step.version, step.note = latest_version(letter), note.strip()
+    step.save()
+    if _turn(letter) is None:
+        letter.status = OutgoingLetter.Status.APPROVED
+        letter.save(update_fields=["status"])
+    record_event(
+        target=letter,
+        verb="paraf",
+        actor=actor,
+        position=step.position,
+        to_state=letter.status,
+        details={"version": step.version.number},
+    )
+    return step
+
+
+@transaction.atomic
+def return_draft(*, actor: User, letter: OutgoingLetter, note: str) -> ReviewStep:
+    """The reviewer whose turn it is sends the draft back to the drafter, saying what to change."""
+    if not note.strip():
+        raise Refused("Tuliskan apa yang perlu diperbaiki.", code="missing_note")
+    letter, step = _act(actor=actor, letter=letter)
+    step.status, step.acted_by, step.acted_at = ReviewStep.Status.RETURNED, actor, timezone.now()
+    step.version, step.note = latest_version(letter), note.strip()
+    step.save()
+    letter.status = OutgoingLetter.Status.RETURNED
+    letter.save(update_fields=["status"])
+    record_event(target=letter, verb="returned", actor=actor, position=step.position, to_state=letter.status)
+    return step
+
+
+# ── Signing ──────────────────────────────────────────────────────────────────────────────────
+
+
+def _passphrase_box() -> Fernet:
+    """Holds a passphrase only while its signing request waits (the national service may be down
+    for days); the row is wiped when the letter is signed or the passphrase refused."""
+    key = hashlib.sha256(f"passphrase:{settings.SECRET_KEY}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def signing_capacity(*, user: User, letter: OutgoingLetter) -> str | None:
+    """How the user would sign today: "definitif", "plt" or "plh"; None if they may not sign."""
+    for assignment in active_assignments(user=user, on=timezone.localdate()):
+        if assignment.position_id == letter.signer_position_id:
+            return assignment.kind
+    return None
+
+
+@transaction.atomic
+def request_signature(*, actor: User, letter: OutgoingLetter, passphrase: str) -> OutgoingLetter:
+    """The signer signs the approved draft; numbering, rendering and PAdES run in a worker."""
+    from persuratan.tasks import sign_outgoing as sign_outgoing_task
+
+    letter = _locked(letter)
+    capacity = signing_capacity(user=actor, letter=letter)
+    if capacity is None:
+        raise Refused("Anda tidak berwenang menandatangani surat ini hari ini.", code="not_signer")
+    if letter.status != OutgoingLetter.Status.APPROVED:
+        raise Refused("Surat belum selesai diparaf atau sudah ditandatangani.", code="not_approved")
+    if not passphrase:
+        raise Refused("Masukkan kata sandi TTE.", code="missing_passphrase")
+    letter.status = OutgoingLetter.Status.SIGNING
+    letter.signed_by, letter.signed_as = actor, capacity
+    letter.save(update_fields=["status", "signed_by", "signed_as"])
+    SigningRequest.objects.update_or_create(
+        letter=letter,
+        defaults={
+            "passphrase_token": _passphrase_box().encrypt(passphrase.encode()).decode(),
+            "state": SigningRequest.State.QUEUED,
+            "error": "",
+        },
+    )
+    record_event(target=letter, verb="signing_requested", actor=actor, to_state=letter.status)
+    transaction.on_commit(partial(sign_outgoing_task.delay, letter.pk))
+    return letter
+
+
+def number_for(letter: OutgoingLetter) -> str:
+    """classification code / sequence / OPD code / year (reference/letter-types.md §3a)."""
+    return f"{letter.classification.code}/{letter.number_seq}/{letter.opd.code}/{letter.number_year}"
+
+
+def assign_number(*, letter_id: int) -> OutgoingLetter:
+    """Give the letter its number once: gapless per OPD per year under the counter's row lock."""
+    with transaction.atomic():
+        letter = (
+            OutgoingLetter.objects.select_for_update()
+            .select_related("opd", "classification")
+            .get(pk=letter_id)
+        )
+        if letter.number_seq is not None:
+            return letter  # a retried task: the number stays
+        year = timezone.localdate().year
+        OutgoingCounter.objects.get_or_create(opd=letter.opd, year=year)
+        counter = OutgoingCounter.objects.select_for_update().get(opd=letter.opd, year=year)
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+        letter.number_year, letter.number_seq = year, counter.last_number
+        letter.number = number_for(letter)
+        letter.save(update_fields=["number_year", "number_seq", "number"])
+        record_event(target=letter, verb="numbered", details={"number": letter.number})
+        return letter
+
+
+def sign_outgoing(*, letter_id: int) -> bool:
+    """The worker's part: number, render, sign, store. Safe to run again at any point."""
+    from persuratan.rendering import render_outgoing_pdf
+
+    letter = assign_number(letter_id=letter_id)
+    if letter.status == OutgoingLetter.Status.SIGNED:
+        return False
+    request = SigningRequest.objects.get(letter_id=letter_id)
+    try:
+        passphrase = _passphrase_box().decrypt(request.passphrase_token.encode()).decode()
+    except InvalidToken:
+        raise Refused("Permintaan tanda tangan tidak dapat dibaca; ulangi.", code="stale_request") from None
+    SigningRequest.objects.filter(pk=request.pk).update(state=SigningRequest.State.SIGNING)
+    pdf = render_outgoing_pdf(letter=letter)
+    try:
+        signed = backend().sign(
+            pdf=pdf, signer=letter.signed_by, passphrase=passphrase, reason=f"Menandatangani {letter.number}"
+        )
+    except Refused as refusal:
+        _give_back(letter_id=letter_id, refusal=refusal)
+        return False
+    except ServiceUnavailable:
+        # The signer sees "menunggu layanan TTE"; the task retries with backoff until the service answers.
+        SigningRequest.objects.filter(pk=request.pk).update(
+            state=SigningRequest.State.WAITING_SERVICE, attempts=F("attempts") + 1
+        )
+        raise
+    return _store_signed(letter_id=letter_id, signed=signed)
+
+
+@transaction.atomic
+def _give_back(*, letter_id: int, refusal: Refused) -> None:
+    """A refusal (wrong passphrase, revoked certificate) goes back to the signer; nothing is retried."""
+    letter = OutgoingLetter.objects.select_for_update().get(pk=letter_id)
+    if letter.status != OutgoingLetter.Status.SIGNING:
+        return
+    letter.status = OutgoingLetter.Status.APPROVED
+    letter.save(update_fields=["status"])
+    SigningRequest.objects.filter(letter_id=letter_id).update(
+        state=SigningRequest.State.REFUSED, error=refusal.message, passphrase_token=""
+    )
+    record_event(
+        target=letter, verb="signing_refused", details={"code": refusal.code}, to_state=letter.status
+    )
+
+
+@transaction.atomic
+def _store_signed(*, letter_id: int, signed: bytes) -> bool:
+    letter = OutgoingLetter.objects.select_for_update().get(pk=letter_id)
+    if letter.status == OutgoingLetter.Status.SIGNED:
+        return False  # another run stored its PDF first: keep that one
+    letter.signed_pdf.save(
+        f"{letter.opd_id}/{letter.number_year}/{letter.verification_code}.pdf",
+        ContentFile(signed),
+        save=False,
+    )
+    letter.signed_sha256 = hashlib.sha256(signed).hexdigest()
+    letter.signed_at = timezone.now()
+    letter.status = OutgoingLetter.Status.SIGNED
+    letter.save(update_fields=["signed_pdf", "signed_sha256", "signed_at", "status"])
+    SigningRequest.objects.filter(letter_id=letter_id).update(
+        state=SigningRequest.State.DONE, passphrase_token="", error=""
+    )
+    record_event(
+        target=letter,
+        verb="signed",
+        actor=letter.signed_by,
+        position=letter.signer_position,
+        to_state=letter.status,
+        details={"number": letter.number, "sha256": letter.signed_sha256, "as": letter.signed_as},
+    )
+    return True
+
+
+def acting_prefix(kind: str) -> str:
+    return {Assignment.Kind.PLT: "Plt. ", Assignment.Kind.PLH: "Plh. "}.get(kind, "")
