@@ -488,6 +488,8 @@ class OutgoingRecipient(models.Model):
     institution = models.CharField("instansi", max_length=255, blank=True)
     address = models.CharField("alamat", max_length=255, blank=True)
     email = models.EmailField("surel", blank=True)
+    # Set when the letter reached this recipient (inbox or e-mail): a retried delivery skips it.
+    delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "order", "id"]

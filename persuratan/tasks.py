@@ -39,3 +39,10 @@ def sign_outgoing(letter_id: int) -> bool:
     from persuratan.services.outgoing import sign_outgoing as sign
 
     return sign(letter_id=letter_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=8)
+def deliver_outgoing(letter_id: int) -> int:
+    from persuratan.services.outgoing import deliver_outgoing as deliver
+
+    return deliver(letter_id=letter_id)

@@ -106,7 +106,7 @@ def receive_letter(
         if existing is not None:
             return existing
     _check_details(details, today=today)
-    if not addressees:
+    if not addressees and not copies:
         raise Refused("Pilih sedikitnya satu jabatan tujuan.", code="no_addressee")
     addressee_ids = {position.pk for position in addressees}
     copy_ids = {position.pk for position in copies} - addressee_ids

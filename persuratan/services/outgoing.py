@@ -298,7 +298,9 @@ def signing_capacity(*, user: User, letter: OutgoingLetter) -> str | None:
 @transaction.atomic
 def request_signature(*, actor: User, letter: OutgoingLetter, passphrase: str) -> OutgoingLetter:
     """The signer signs the approved draft; numbering, rendering and PAdES run in a worker."""
-    from persuratan.tasks import sign_outgoing as sign_outgoing_task
+    from persuratan.tasks import (
+        sign_outgoing as sign_outgoing_task,  # here: the tasks module imports this one
+    )
 
     letter = _locked(letter)
     capacity = signing_capacity(user=actor, letter=letter)
@@ -399,6 +401,8 @@ def _give_back(*, letter_id: int, refusal: Refused) -> None:
 
 @transaction.atomic
 def _store_signed(*, letter_id: int, signed: bytes) -> bool:
+    from persuratan.tasks import deliver_outgoing as deliver_outgoing_task
+
     letter = OutgoingLetter.objects.select_for_update().get(pk=letter_id)
     if letter.status == OutgoingLetter.Status.SIGNED:
         return False  # another run stored its PDF first: keep that one
@@ -414,6 +418,7 @@ def _store_signed(*, letter_id: int, signed: bytes) -> bool:
     SigningRequest.objects.filter(letter_id=letter_id).update(
         state=SigningRequest.State.DONE, passphrase_token="", error=""
     )
+    transaction.on_commit(partial(deliver_outgoing_task.delay, letter.pk))
     record_event(
         target=letter,
         verb="signed",
@@ -427,3 +432,73 @@ def _store_signed(*, letter_id: int, signed: bytes) -> bool:
 
 def acting_prefix(kind: str) -> str:
     return {Assignment.Kind.PLT: "Plt. ", Assignment.Kind.PLH: "Plh. "}.get(kind, "")
+
+
+def deliver_outgoing(*, letter_id: int) -> int:
+    """Send a signed letter on: an incoming letter of each recipient OPD in the province (agenda
+    number, inbox), an e-mail with the PDF to each outside recipient. Safe to run again."""
+    from persuratan.services.incoming import LetterDetails, Sender, receive_letter
+
+    letter = OutgoingLetter.objects.select_related("opd", "classification").get(pk=letter_id)
+    if letter.status != OutgoingLetter.Status.SIGNED:
+        return 0
+    with letter.signed_pdf.open("rb") as handle:
+        signed = handle.read()
+    waiting = list(letter.recipients.filter(delivered_at__isnull=True).select_related("position__opd"))
+    by_opd: dict[int, list[OutgoingRecipient]] = {}
+    for recipient in waiting:
+        if recipient.position_id:
+            by_opd.setdefault(recipient.position.opd_id, []).append(recipient)
+    details = LetterDetails(
+        sender=Sender(kind="institution", name=letter.opd.name, address=letter.opd.address),
+        sender_number=letter.number,
+        letter_date=timezone.localdate(letter.signed_at),
+        received_on=timezone.localdate(),
+        subject=letter.subject,
+        letter_type=letter.letter_type,
+        security_class=letter.security_class,
+        urgency=letter.urgency,
+        classification=letter.classification,
+        attachment_count=letter.attachment_count,
+    )
+    delivered = 0
+    for recipients in by_opd.values():
+        opd = recipients[0].position.opd
+        with transaction.atomic():
+            receive_letter(
+                opd=opd,
+                details=details,
+                addressees=[r.position for r in recipients if r.kind == OutgoingRecipient.Kind.TO],
+                copies=[r.position for r in recipients if r.kind == OutgoingRecipient.Kind.COPY],
+                files=[ContentFile(signed, name=f"{letter.verification_code}.pdf")],
+                source="internal",
+                origin_key=f"outgoing:{letter.pk}:{opd.code}",
+            )
+            OutgoingRecipient.objects.filter(pk__in=[r.pk for r in recipients]).update(
+                delivered_at=timezone.now()
+            )
+        delivered += len(recipients)
+    for recipient in waiting:
+        outside = recipient.position_id is None and recipient.email
+        # Claim first: two runs never send the same letter twice.
+        if outside and OutgoingRecipient.objects.filter(pk=recipient.pk, delivered_at__isnull=True).update(
+            delivered_at=timezone.now()
+        ):
+            _email_letter(letter, recipient, signed)
+            delivered += 1
+    return delivered
+
+
+def _email_letter(letter: OutgoingLetter, recipient: OutgoingRecipient, signed: bytes) -> None:
+    from django.core.mail import EmailMessage
+
+    message = EmailMessage(
+        subject=f"{letter.get_letter_type_display()} {letter.number}: {letter.subject}",
+        body=(
+            f"Yth. {recipient.name},\n\nTerlampir {letter.get_letter_type_display().lower()} dari {letter.opd.name} "
+            f"nomor {letter.number} perihal {letter.subject}, ditandatangani secara elektronik.\n"
+        ),
+        to=[recipient.email],
+    )
+    message.attach(f"{letter.number.replace('/', '-')}.pdf", signed, "application/pdf")
+    message.send()

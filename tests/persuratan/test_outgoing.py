@@ -205,3 +205,32 @@ def test_thirty_parallel_signings_get_thirty_consecutive_numbers(draft, chain):
     with ThreadPoolExecutor(max_workers=30) as pool:
         numbers = list(pool.map(number, [letter.pk for letter in letters]))
     assert sorted(numbers) == list(range(1, 31))
+
+
+def test_a_signed_letter_reaches_the_other_opd_as_an_incoming_letter_and_outsiders_by_email(
+    draft, chain, make_user, django_capture_on_commit_callbacks, mailoutbox
+):
+    from persuratan.models import IncomingLetter
+    from persuratan.selectors import inbox_for
+    from persuratan.services.outgoing import deliver_outgoing
+
+    head_of_other = make_user(holds=chain["other_head"])
+    enrol(user=chain["kadis_user"], passphrase=PASSPHRASE)
+    letter = _approved(draft, chain)
+    OutgoingRecipient.objects.create(letter=letter, kind="to", name="Rektor", email="rektor@kampus.ac.id")
+    with django_capture_on_commit_callbacks(execute=True):
+        request_signature(actor=chain["kadis_user"], letter=letter, passphrase=PASSPHRASE)
+    letter.refresh_from_db()
+
+    arrived = IncomingLetter.objects.get(origin_key=f"outgoing:{letter.pk}:{chain['other_head'].opd.code}")
+    assert arrived.sender_number == letter.number and arrived.agenda_number == 1
+    assert [item.letter_id for item in inbox_for(user=head_of_other, position_id=chain["other_head"].pk)] == [
+        arrived.pk
+    ]
+    letters_sent = [mail for mail in mailoutbox if mail.attachments]  # the others are inbox notices
+    assert [mail.to for mail in letters_sent] == [["rektor@kampus.ac.id"]]
+    assert letters_sent[0].attachments[0][2] == "application/pdf"
+
+    assert deliver_outgoing(letter_id=letter.pk) == 0, "a retried delivery sends nothing twice"
+    assert IncomingLetter.objects.count() == 1
+    assert len([mail for mail in mailoutbox if mail.attachments]) == 1

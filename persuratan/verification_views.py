@@ -1,0 +1,110 @@
+"""Public verification of signed outgoing letters: the QR code's page and a PDF upload for anyone.
+
+No login: the verification code is unguessable, and the page shows only what the letter itself
+prints (number, date, signer, OPD, and perihal only for sifat biasa).
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from persuratan.models import OutgoingLetter, SecurityClass
+from persuratan.rendering import signature_block
+from persuratan.verification_forms import VerifyUploadForm
+from tte.signing import Verification, verify_pdf
+
+# A fixed window per client IP: verifying a PDF costs a signature validation, so uploads are capped.
+UPLOADS_PER_WINDOW = 20
+WINDOW_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a verification means, in one plain sentence for the public."""
+
+    valid: bool
+    headline: str
+    result: Verification
+
+
+def verdict_of(result: Verification) -> Verdict:
+    if not result.signed:
+        return Verdict(False, "Tidak valid: dokumen ini tidak memuat tanda tangan elektronik.", result)
+    if result.revoked:
+        return Verdict(False, "Tidak valid: sertifikat elektronik penanda tangan telah dicabut.", result)
+    if result.valid:
+        return Verdict(True, "Dokumen asli dan tanda tangan elektronik valid.", result)
+    if result.intact and not result.trusted:
+        return Verdict(False, "Tidak valid: tanda tangan tidak diterbitkan oleh Kantor Virtual.", result)
+    return Verdict(False, "Tidak valid: dokumen telah diubah setelah ditandatangani.", result)
+
+
+def _signed_letters():
+    return OutgoingLetter.objects.filter(status=OutgoingLetter.Status.SIGNED).exclude(verification_code="")
+
+
+def _stored_verdict(letter: OutgoingLetter) -> Verdict:
+    try:
+        with letter.signed_pdf.open("rb") as handle:
+            content = handle.read()
+    except (FileNotFoundError, ValueError):  # the file is gone: nothing to vouch for
+        content = b""
+    return verdict_of(verify_pdf(content))
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    """Count this upload in the client's current window; True once the window's quota is spent."""
+    key = f"verifikasi:unggah:{_client_ip(request)}"
+    cache.add(key, 0, timeout=WINDOW_SECONDS)  # starts the window; later adds leave it running
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window expired between add and incr
+        cache.set(key, 1, timeout=WINDOW_SECONDS)
+        count = 1
+    return count > UPLOADS_PER_WINDOW
+
+
+@never_cache
+@require_GET
+def letter(request: HttpRequest, code: str) -> HttpResponse:
+    found = (
+        _signed_letters()
+        .select_related("opd", "signed_by", "signer_position__parent", "on_behalf_of")
+        .filter(verification_code=code)
+        .first()
+    )
+    if found is None:
+        # Unknown and not-yet-signed look the same: the page never tells whether a code exists.
+        return render(request, "persuratan/verification_letter.html", {"letter": None}, status=404)
+    context = {
+        "letter": found,
+        "signer_lines": signature_block(found),
+        "show_subject": found.security_class == SecurityClass.ORDINARY,
+        "verdict": _stored_verdict(found),
+    }
+    return render(request, "persuratan/verification_letter.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and _over_limit(request):
+        context = {"form": VerifyUploadForm(), "limited": True}
+        return render(request, "persuratan/verification.html", context, status=429)
+    form = VerifyUploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if form.is_valid():
+        content = form.cleaned_data["document"].read()
+        digest = hashlib.sha256(content).hexdigest()
+        context["verdict"] = verdict_of(verify_pdf(content))
+        context["match"] = _signed_letters().filter(signed_sha256=digest).first()
+    return render(request, "persuratan/verification.html", context)
