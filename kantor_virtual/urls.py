@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("disposisi.urls")),
     path("", include("disposisi.sheet_urls")),
     path("", include("tte.urls")),
+    path("", include("persuratan.verification_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -466,6 +466,8 @@ class OutgoingLetter(models.Model):
         ]
         indexes = [
             models.Index(fields=["opd", "-signed_at", "-id"], name="outgoing_register"),
+            # The public verification page finds a letter by the SHA-256 of an uploaded PDF.
+            models.Index(fields=["signed_sha256"], name="outgoing_signed_sha256"),
             models.Index(fields=["drafter", "-created_at"], name="outgoing_drafter"),
         ]
 
