@@ -1,8 +1,10 @@
 """PAdES signing and verification with pyHanko, offline: the installation's own authority, its own
 time-stamping certificate, and its CRL embedded in the document (long-term validation)."""
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from io import BytesIO
 
 from asn1crypto import keys as asn1_keys
@@ -53,6 +55,24 @@ def crl_der(authority: Authority) -> bytes:
     return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
 
+# Signing runs in long-lived workers: what does not change between letters is prepared once per process.
+CRL_CACHE_SECONDS = 300
+_crl_cache: dict[tuple[int, int], tuple[float, bytes]] = {}
+
+
+def current_crl(authority: Authority) -> bytes:
+    """The CRL, made again when a revocation bumps its number, and at least every five minutes."""
+    key = (authority.pk, authority.crl_number)
+    cached = _crl_cache.get(key)
+    if cached is not None and time.monotonic() - cached[0] < CRL_CACHE_SECONDS:
+        return cached[1]
+    der = crl_der(authority)
+    _crl_cache.clear()
+    _crl_cache[key] = (time.monotonic(), der)
+    return der
+
+
+@lru_cache(maxsize=64)
 def _asn1_cert(pem: str) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(
         x509.load_pem_x509_certificate(pem.encode()).public_bytes(serialization.Encoding.DER)
@@ -67,11 +87,17 @@ def _asn1_key(pem: str, passphrase: bytes) -> asn1_keys.PrivateKeyInfo:
     return asn1_keys.PrivateKeyInfo.load(der)
 
 
+@lru_cache(maxsize=8)
+def _authority_key(pem: str) -> asn1_keys.PrivateKeyInfo:
+    """A key of the authority (the TSA's), decrypted once per process."""
+    return _asn1_key(pem, _authority_secret())
+
+
 def validation_context(authority: Authority) -> ValidationContext:
     """Trust only this installation's root; revocation from its own CRL, never from the network."""
     return ValidationContext(
         trust_roots=[_asn1_cert(authority.certificate_pem)],
-        crls=[crl_der(authority)],
+        crls=[current_crl(authority)],
         allow_fetching=False,
         revocation_mode="hard-fail",
     )
@@ -94,10 +120,9 @@ def sign_pdf(
         signing_key=signing_key,
         cert_registry=SimpleCertificateStore.from_certs([root]),
     )
-    secret = _authority_secret()
     timestamper = DummyTimeStamper(
         tsa_cert=_asn1_cert(authority.tsa_certificate_pem),
-        tsa_key=_asn1_key(authority.tsa_key_pem, secret),
+        tsa_key=_authority_key(authority.tsa_key_pem),
         certs_to_embed=SimpleCertificateStore.from_certs([root]),
     )
     metadata = signers.PdfSignatureMetadata(
