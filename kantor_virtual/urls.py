@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("organisasi.urls")),
     path("", include("persuratan.search_urls")),
     path("", include("persuratan.urls")),
+    path("", include("persuratan.outgoing_urls")),
     path("", include("disposisi.urls")),
     path("", include("disposisi.sheet_urls")),
     path("", include("tte.urls")),

@@ -4,6 +4,8 @@ Every journey takes the `page` fixture (run once per viewport) and calls `assert
 each screen it reaches: zero serious or critical axe-core violations.
 """
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import totp
@@ -67,6 +69,8 @@ def open_menu(page: Page) -> None:
     toggler = page.get_by_role("button", name="Buka menu")
     if toggler.is_visible():
         toggler.click()
+        # Bootstrap animates the menu open; a click during the animation may land on a moving target.
+        expect(page.locator("#menu-utama")).to_have_class(re.compile(r"\bshow\b"))
 
 
 def log_in(page: Page, user, *, password: str = TEST_PASSWORD, login: str | None = None) -> None:

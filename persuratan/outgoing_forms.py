@@ -1,0 +1,172 @@
+"""Forms of outgoing letters. They check shape; rules live in persuratan.services.outgoing."""
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kantor_virtual.forms import StyledForm
+from organisasi.models import Position
+from persuratan.models import (
+    Classification,
+    LetterType,
+    OutgoingRecipient,
+    SecurityClass,
+    SigningMode,
+    Urgency,
+)
+from persuratan.services.outgoing import DraftDetails, RecipientSpec, propose_review_chain
+
+
+class ProvincePositionField(forms.ModelChoiceField):
+    def label_from_instance(self, position: Position) -> str:
+        return f"{position.name} — {position.opd.short_name}"
+
+
+class ProvincePositionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, position: Position) -> str:
+        return f"{position.name} — {position.opd.short_name}"
+
+
+def _open_positions() -> QuerySet[Position]:
+    """Every open position: one installation serves one province (DESIGN.md)."""
+    return (
+        Position.objects.exclude(closed_on__lte=timezone.localdate())
+        .select_related("opd")
+        .order_by("opd__name", "-heads_opd", "order", "name")
+    )
+
+
+class DraftForm(StyledForm):
+    letter_type = forms.ChoiceField(
+        label="Jenis naskah", choices=LetterType.choices, initial=LetterType.INTERNAL_MEMO
+    )
+    subject = forms.CharField(label="Perihal", max_length=500)
+    security_class = forms.ChoiceField(
+        label="Sifat", choices=SecurityClass.choices, initial=SecurityClass.ORDINARY
+    )
+    urgency = forms.ChoiceField(label="Derajat kecepatan", choices=Urgency.choices, initial=Urgency.NORMAL)
+    classification = forms.ModelChoiceField(
+        label="Kode klasifikasi",
+        queryset=Classification.objects.filter(active=True).order_by("code"),
+        empty_label="— pilih kode klasifikasi —",
+    )
+    attachment_count = forms.IntegerField(label="Jumlah lampiran", min_value=0, max_value=999, initial=0)
+    signer_position = ProvincePositionField(
+        label="Penandatangan", queryset=Position.objects.none(), empty_label="— pilih jabatan —"
+    )
+    signing_mode = forms.ChoiceField(
+        label="Cara tanda tangan", choices=SigningMode.choices, initial=SigningMode.OWN
+    )
+    on_behalf_of = ProvincePositionField(
+        label="Atas nama (a.n.)",
+        queryset=Position.objects.none(),
+        required=False,
+        empty_label="— tidak ada —",
+        help_text="Diisi bila penandatangan menandatangani a.n. jabatan lain.",
+    )
+    addressees = ProvincePositionsField(
+        label="Kepada (jabatan di lingkungan provinsi)",
+        queryset=Position.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Tahan Ctrl untuk memilih lebih dari satu.",
+    )
+    external_name = forms.CharField(label="Kepada (pihak luar): nama", max_length=255, required=False)
+    external_institution = forms.CharField(label="Instansi", max_length=255, required=False)
+    external_address = forms.CharField(label="Alamat", max_length=255, required=False)
+    external_email = forms.EmailField(label="Surel", required=False)
+    copies = ProvincePositionsField(
+        label="Tembusan",
+        queryset=Position.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    body = forms.CharField(
+        label="Isi surat",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Paragraf, huruf tebal/miring, daftar dan tabel sederhana dipertahankan; selebihnya dibuang.",
+    )
+    reviewers = ProvincePositionsField(
+        label="Pemaraf (berurutan)",
+        queryset=Position.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Usulan dari atasan Anda sudah dipilih. Paraf berjalan sesuai urutan dalam daftar.",
+    )
+
+    def __init__(self, *args, position: Position, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        positions = _open_positions()
+        for name in ("signer_position", "on_behalf_of", "addressees", "copies"):
+            self.fields[name].queryset = positions
+        head = positions.filter(opd_id=position.opd_id, heads_opd=True).first()
+        proposed = propose_review_chain(drafter_position=position, signer_position=head) if head else []
+        # The proposed chain comes first, in order, so the list's order is the paraf order.
+        proposed_ids = [p.pk for p in proposed]
+        self.fields["reviewers"].queryset = positions
+        self.fields["reviewers"].choices = [
+            (p.pk, self.fields["reviewers"].label_from_instance(p))
+            for p in [*proposed, *positions.exclude(pk__in=proposed_ids)]
+        ]
+        if head is not None:
+            self.fields["signer_position"].initial = head.pk
+        self.fields["reviewers"].initial = proposed_ids
+
+    def clean_reviewers(self) -> list[Position]:
+        chosen = {p.pk: p for p in self.cleaned_data["reviewers"]}
+        submitted = [int(pk) for pk in self.data.getlist(self.add_prefix("reviewers")) if pk.isdigit()]
+        return [chosen[pk] for pk in dict.fromkeys(submitted) if pk in chosen]
+
+    def clean(self):
+        cleaned = super().clean()
+        external = any(cleaned.get(f"external_{part}") for part in ("institution", "address", "email"))
+        if external and not cleaned.get("external_name"):
+            self.add_error("external_name", "Isi nama penerima di luar provinsi.")
+        if cleaned.get("signing_mode") not in (None, SigningMode.OWN) and not cleaned.get("on_behalf_of"):
+            self.add_error("on_behalf_of", "Pilih jabatan yang diwakili (a.n.).")
+        return cleaned
+
+    def details(self) -> DraftDetails:
+        data = self.cleaned_data
+        return DraftDetails(
+            letter_type=data["letter_type"],
+            subject=data["subject"],
+            security_class=data["security_class"],
+            urgency=data["urgency"],
+            classification=data["classification"],
+            signer_position=data["signer_position"],
+            signing_mode=data["signing_mode"],
+            on_behalf_of=data["on_behalf_of"],
+            attachment_count=data["attachment_count"],
+        )
+
+    def recipients(self) -> list[RecipientSpec]:
+        data = self.cleaned_data
+        specs = [RecipientSpec(kind=OutgoingRecipient.Kind.TO, position=p) for p in data["addressees"]]
+        if data["external_name"]:
+            specs.append(
+                RecipientSpec(
+                    kind=OutgoingRecipient.Kind.TO,
+                    name=data["external_name"],
+                    institution=data["external_institution"],
+                    address=data["external_address"],
+                    email=data["external_email"],
+                )
+            )
+        specs += [RecipientSpec(kind=OutgoingRecipient.Kind.COPY, position=p) for p in data["copies"]]
+        return specs
+
+
+class ReviseForm(StyledForm):
+    body = forms.CharField(label="Isi surat", widget=forms.Textarea(attrs={"rows": 12}))
+    note = forms.CharField(label="Catatan perubahan", max_length=500, required=False)
+
+
+class ReviewNoteForm(StyledForm):
+    note = forms.CharField(label="Catatan", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SignForm(StyledForm):
+    passphrase = forms.CharField(
+        label="Kata sandi TTE", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+    )

@@ -1,0 +1,218 @@
+"""Outgoing letter pages: drafting through the form, the paraf turn, who may see a letter, signing progress."""
+
+import pytest
+from django.urls import reverse
+
+from persuratan.models import OutgoingLetter, OutgoingRecipient, ReviewStep, SigningMode
+from persuratan.services.outgoing import DraftDetails, RecipientSpec, create_draft, paraf, submit_for_review
+from tte.services import enrol
+
+pytestmark = pytest.mark.django_db
+PASSPHRASE = "sandi-tte-kadis"
+
+
+@pytest.fixture(autouse=True)
+def _no_otp(settings):
+    settings.OTP_REQUIRED = False
+
+
+@pytest.fixture
+def chain(opd, other_opd, make_position, make_user):
+    kadis = make_position(name="Kepala Dinas Kominfos", heads_opd=True)
+    sekdis = make_position(name="Sekretaris Dinas", parent=kadis)
+    kabid = make_position(name="Kepala Bidang Aplikasi", parent=sekdis)
+    staf = make_position(name="Pranata Komputer", parent=kabid, kind="fungsional")
+    other_head = make_position(name="Kepala Dinas Sosial", opd=other_opd, heads_opd=True)
+    return {
+        "kadis": kadis, "sekdis": sekdis, "kabid": kabid, "staf": staf, "other_head": other_head,
+        "kadis_user": make_user(holds=kadis, full_name="Hendra Siregar"),
+        "sekdis_user": make_user(holds=sekdis), "kabid_user": make_user(holds=kabid),
+        "staf_user": make_user(holds=staf),
+    }  # fmt: skip
+
+
+@pytest.fixture
+def draft(chain, classification):
+    def make():
+        return create_draft(
+            actor=chain["staf_user"],
+            position=chain["staf"],
+            details=DraftDetails(
+                letter_type="internal_memo",
+                subject="Undangan rapat evaluasi SPBE",
+                security_class="ordinary",
+                urgency="normal",
+                classification=classification,
+                signer_position=chain["kadis"],
+            ),
+            recipients=[RecipientSpec(kind=OutgoingRecipient.Kind.TO, position=chain["other_head"])],
+            body_html="<p>Dengan hormat, kami mengundang Bapak/Ibu.</p>",
+            reviewers=[chain["kabid"], chain["sekdis"]],
+        )
+
+    return make
+
+
+def _approved(draft, chain):
+    letter = draft()
+    submit_for_review(actor=chain["staf_user"], letter=letter)
+    paraf(actor=chain["kabid_user"], letter=letter)
+    paraf(actor=chain["sekdis_user"], letter=letter)
+    letter.refresh_from_db()
+    return letter
+
+
+def test_the_new_draft_form_proposes_the_superiors_as_reviewers(client, chain):
+    client.force_login(chain["staf_user"])
+    form = client.get(reverse("surat_keluar:new")).context["form"]
+    assert form["reviewers"].initial == [chain["kabid"].pk, chain["sekdis"].pk]
+    assert form["signer_position"].initial == chain["kadis"].pk
+
+
+def test_a_drafter_creates_a_draft_through_the_form(client, chain, classification):
+    client.force_login(chain["staf_user"])
+    response = client.post(
+        reverse("surat_keluar:new"),
+        {
+            "letter_type": "internal_memo",
+            "subject": "Rapat evaluasi SPBE",
+            "security_class": "ordinary",
+            "urgency": "normal",
+            "classification": str(classification.pk),
+            "attachment_count": "0",
+            "signer_position": str(chain["kadis"].pk),
+            "signing_mode": SigningMode.OWN,
+            "addressees": [str(chain["other_head"].pk)],
+            "external_name": "Kepala BPS Provinsi",
+            "external_email": "bps@example.org",
+            "copies": [str(chain["sekdis"].pk)],
+            "body": "<p>Dengan hormat.</p><script>alert(1)</script>",
+            "reviewers": [str(chain["sekdis"].pk), str(chain["kabid"].pk)],
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    letter = OutgoingLetter.objects.get()
+    assert response.url == reverse("surat_keluar:letter", args=[letter.pk])
+    assert letter.drafter == chain["staf_user"] and letter.status == OutgoingLetter.Status.DRAFT
+    assert [s.position for s in letter.review_steps.all()] == [chain["sekdis"], chain["kabid"]], "order kept"
+    assert [(r.kind, str(r)) for r in letter.recipients.all()] == [
+        ("copy", "Sekretaris Dinas"),
+        ("to", "Kepala Dinas Sosial"),
+        ("to", "Kepala BPS Provinsi"),
+    ]
+    assert "<script>" not in letter.versions.get().body_html
+
+
+def test_a_draft_without_addressees_is_refused_with_the_input_kept(client, chain, classification):
+    client.force_login(chain["staf_user"])
+    response = client.post(
+        reverse("surat_keluar:new"),
+        {
+            "letter_type": "internal_memo",
+            "subject": "Rapat evaluasi SPBE",
+            "security_class": "ordinary",
+            "urgency": "normal",
+            "classification": str(classification.pk),
+            "attachment_count": "0",
+            "signer_position": str(chain["kadis"].pk),
+            "signing_mode": SigningMode.OWN,
+            "body": "<p>Dengan hormat.</p>",
+        },
+    )
+    assert response.status_code == 200
+    assert "Isi sedikitnya satu tujuan surat." in response.content.decode()
+    assert response.context["form"]["subject"].value() == "Rapat evaluasi SPBE"
+    assert not OutgoingLetter.objects.exists()
+
+
+def test_the_overview_lists_what_waits_for_each_person(client, draft, chain):
+    letter = draft()
+    submit_for_review(actor=chain["staf_user"], letter=letter)
+    client.force_login(chain["kabid_user"])
+    assert client.get(reverse("surat_keluar:overview")).context["to_paraf"] == [letter]
+    client.force_login(chain["sekdis_user"])
+    assert client.get(reverse("surat_keluar:overview")).context["to_paraf"] == [], "not their turn yet"
+    client.force_login(chain["staf_user"])
+    assert client.get(reverse("surat_keluar:overview")).context["drafts"] == [letter]
+
+
+def test_a_reviewer_out_of_turn_gets_the_refusal_and_nothing_changes(client, draft, chain):
+    letter = draft()
+    submit_for_review(actor=chain["staf_user"], letter=letter)
+    client.force_login(chain["sekdis_user"])
+    response = client.post(
+        reverse("surat_keluar:review", args=[letter.pk]), {"action": "paraf", "note": "Setuju."}
+    )
+    assert response.status_code == 200
+    assert "Belum giliran Anda memaraf konsep ini." in response.content.decode()
+    assert response.context["review_form"]["note"].value() == "Setuju."
+    letter.refresh_from_db()
+    assert letter.status == OutgoingLetter.Status.IN_REVIEW
+    assert not letter.review_steps.exclude(status=ReviewStep.Status.WAITING).exists()
+
+
+def test_a_reviewer_returns_the_draft_and_the_drafter_revises_it(client, draft, chain):
+    letter = draft()
+    submit_for_review(actor=chain["staf_user"], letter=letter)
+    client.force_login(chain["kabid_user"])
+    client.post(reverse("surat_keluar:review", args=[letter.pk]), {"action": "return", "note": "Tambah jam."})
+    client.force_login(chain["staf_user"])
+    response = client.post(
+        reverse("surat_keluar:revise", args=[letter.pk]), {"body": "<p>Rapat pukul 09.00.</p>", "note": "Jam"}
+    )
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.status == OutgoingLetter.Status.RETURNED
+    assert [v.number for v in letter.versions.all()] == [1, 2]
+
+
+def test_a_stranger_gets_404_on_the_letter_page_and_the_pdf(client, draft, chain, make_user):
+    letter = draft()
+    client.force_login(make_user())
+    assert client.get(reverse("surat_keluar:letter", args=[letter.pk])).status_code == 404
+    assert client.get(reverse("surat_keluar:signed_pdf", args=[letter.pk])).status_code == 404
+    assert client.get(reverse("surat_keluar:signing_status", args=[letter.pk])).status_code == 404
+
+
+def test_the_signer_signs_and_the_status_partial_shows_the_number(
+    client, draft, chain, django_capture_on_commit_callbacks
+):
+    enrol(user=chain["kadis_user"], passphrase=PASSPHRASE)
+    letter = _approved(draft, chain)
+    client.force_login(chain["kadis_user"])
+    page = client.get(reverse("surat_keluar:letter", args=[letter.pk]))
+    assert page.context["can_sign"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("surat_keluar:sign", args=[letter.pk]), {"passphrase": PASSPHRASE})
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.status == OutgoingLetter.Status.SIGNED and letter.number
+
+    status = client.get(reverse("surat_keluar:signing_status", args=[letter.pk])).content.decode()
+    assert letter.number in status and "hx-trigger" not in status, "polling stops once signed"
+    assert reverse("verifikasi:letter", args=[letter.verification_code]) in status
+    pdf = client.get(reverse("surat_keluar:signed_pdf", args=[letter.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_a_wrong_passphrase_shows_the_refusal_in_the_status(
+    client, draft, chain, django_capture_on_commit_callbacks
+):
+    enrol(user=chain["kadis_user"], passphrase=PASSPHRASE)
+    letter = _approved(draft, chain)
+    client.force_login(chain["kadis_user"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("surat_keluar:sign", args=[letter.pk]), {"passphrase": "salah"})
+    letter.refresh_from_db()
+    assert letter.status == OutgoingLetter.Status.APPROVED and not letter.signed_pdf
+    status = client.get(reverse("surat_keluar:signing_status", args=[letter.pk])).content.decode()
+    assert "Ditolak" in status
+
+
+def test_someone_else_cannot_sign_and_sees_why(client, draft, chain):
+    letter = _approved(draft, chain)
+    client.force_login(chain["sekdis_user"])
+    response = client.post(reverse("surat_keluar:sign", args=[letter.pk]), {"passphrase": PASSPHRASE})
+    assert "Anda tidak berwenang menandatangani surat ini hari ini." in response.content.decode()
+    letter.refresh_from_db()
+    assert letter.status == OutgoingLetter.Status.APPROVED
