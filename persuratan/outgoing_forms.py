@@ -17,14 +17,19 @@ from persuratan.models import (
 from persuratan.services.outgoing import DraftDetails, RecipientSpec, propose_review_chain
 
 
-class ProvincePositionField(forms.ModelChoiceField):
+class _NamesItsOpd:
+    """Positions of every OPD are offered: each says which OPD it belongs to."""
+
     def label_from_instance(self, position: Position) -> str:
         return f"{position.name} — {position.opd.short_name}"
 
 
-class ProvincePositionsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, position: Position) -> str:
-        return f"{position.name} — {position.opd.short_name}"
+class ProvincePositionField(_NamesItsOpd, forms.ModelChoiceField):
+    pass
+
+
+class ProvincePositionsField(_NamesItsOpd, forms.ModelMultipleChoiceField):
+    pass
 
 
 def _open_positions() -> QuerySet[Position]:
