@@ -7,6 +7,7 @@ app_name = "surat_keluar"
 urlpatterns = [
     path("surat-keluar/", outgoing_views.overview, name="overview"),
     path("surat-keluar/baru/", outgoing_views.new, name="new"),
+    path("surat-keluar/agenda/", outgoing_views.register, name="register"),
     path("surat-keluar/<int:pk>/", outgoing_views.letter, name="letter"),
     path("surat-keluar/<int:pk>/ajukan/", outgoing_views.submit, name="submit"),
     path("surat-keluar/<int:pk>/ubah/", outgoing_views.revise, name="revise"),

@@ -14,14 +14,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kantor_virtual.errors import Refused
 from kantor_virtual.files import private_file_response
-from organisasi.selectors import position_ids_for
+from kantor_virtual.pagination import make_cursor, parse_cursor
+from organisasi.models import Opd, RoleGrant
+from organisasi.selectors import position_ids_for, role_scope
 from persuratan.models import OutgoingLetter, SigningRequest
 from persuratan.outgoing_forms import DraftForm, ReviewNoteForm, ReviseForm, SignForm
 from persuratan.outgoing_selectors import (
+    PAGE_SIZE,
     awaiting_my_paraf,
     awaiting_my_signature,
     current_turn,
     drafts_for,
+    outgoing_register,
     visible_outgoing,
 )
 from persuratan.services.outgoing import (
@@ -211,3 +215,22 @@ def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
         content_type="application/pdf",
         download="unduh" in request.GET,
     )
+
+
+@login_required
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    """The OPD's agenda of signed outgoing letters, for its operators."""
+    scope = role_scope(user=request.user, role=RoleGrant.Role.OPERATOR)
+    opds = Opd.objects.filter(pk__in=scope.opd_ids).order_by("name")
+    code = request.GET.get("opd")
+    opd = opds.filter(code=code).first() if code else opds.first()
+    if opd is None:
+        raise PermissionDenied
+    letters = outgoing_register(
+        user=request.user, opd_id=opd.pk, after=parse_cursor(request.GET.get("after"))
+    )
+    last = letters[-1] if len(letters) == PAGE_SIZE else None
+    more = make_cursor(last.signed_at, last.pk) if last else None
+    context = {"opd": opd, "opds": opds if len(opds) > 1 else [], "letters": letters, "next_after": more}
+    return render(request, "persuratan/outgoing/register.html", context)
