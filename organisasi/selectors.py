@@ -66,6 +66,13 @@ def opds_administered_by(*, user: User) -> QuerySet[Opd]:
     return Opd.objects.filter(role_grants__user=user, role_grants__role=RoleGrant.Role.ADMIN_OPD).distinct()
 
 
+def opds_operated_by(*, user: User) -> QuerySet[Opd]:
+    """OPDs whose letters the user registers and sends as their operator."""
+    return Opd.objects.filter(pk__in=role_scope(user=user, role=RoleGrant.Role.OPERATOR).opd_ids).order_by(
+        "name"
+    )
+
+
 def requires_second_factor(*, user: User) -> bool:
     """Pimpinan and administrators must confirm a TOTP code after their password."""
     if not user.is_authenticated:

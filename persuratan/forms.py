@@ -19,19 +19,9 @@ class PositionsField(forms.ModelMultipleChoiceField):
         return position.name
 
 
-class IncomingLetterForm(StyledForm):
-    sender_kind = forms.ChoiceField(
-        label="Jenis pengirim", choices=Correspondent.Kind.choices, initial=Correspondent.Kind.INSTITUTION
-    )
-    sender_name = forms.CharField(
-        label="Pengirim",
-        max_length=255,
-        help_text="Nama instansi atau orang. Pengirim yang pernah dicatat akan disarankan.",
-    )
-    sender_address = forms.CharField(label="Alamat pengirim", max_length=255, required=False)
-    sender_number = forms.CharField(label="Nomor surat", max_length=100)
-    letter_date = forms.DateField(label="Tanggal surat", widget=DateInput())
-    received_on = forms.DateField(label="Tanggal diterima", widget=DateInput())
+class LetterMetadataForm(StyledForm):
+    """What every letter states about itself, incoming or outgoing."""
+
     subject = forms.CharField(label="Perihal", max_length=500)
     letter_type = forms.ChoiceField(
         label="Jenis naskah", choices=LetterType.choices, initial=LetterType.OFFICIAL_LETTER
@@ -46,6 +36,21 @@ class IncomingLetterForm(StyledForm):
         empty_label="— pilih kode klasifikasi —",
     )
     attachment_count = forms.IntegerField(label="Jumlah lampiran", min_value=0, max_value=999, initial=0)
+
+
+class IncomingLetterForm(LetterMetadataForm):
+    sender_kind = forms.ChoiceField(
+        label="Jenis pengirim", choices=Correspondent.Kind.choices, initial=Correspondent.Kind.INSTITUTION
+    )
+    sender_name = forms.CharField(
+        label="Pengirim",
+        max_length=255,
+        help_text="Nama instansi atau orang. Pengirim yang pernah dicatat akan disarankan.",
+    )
+    sender_address = forms.CharField(label="Alamat pengirim", max_length=255, required=False)
+    sender_number = forms.CharField(label="Nomor surat", max_length=100)
+    letter_date = forms.DateField(label="Tanggal surat", widget=DateInput())
+    received_on = forms.DateField(label="Tanggal diterima", widget=DateInput())
     summary = forms.CharField(label="Ringkasan isi", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     addressees = PositionsField(
         label="Ditujukan kepada",

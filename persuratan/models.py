@@ -135,18 +135,35 @@ class Correspondent(models.Model):
         return " ".join(name.lower().split())
 
 
-class AgendaCounter(models.Model):
-    """The last agenda number given by an OPD in a year: the row the registering transaction locks."""
+class YearlyCounter(models.Model):
+    """The last number an OPD gave in a series this year: the row a numbering transaction locks."""
 
     opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["opd", "year"], name="agenda_counter_per_opd_year")]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.opd_id}/{self.year}: {self.last_number}"
+
+    @classmethod
+    def take_next(cls, *, opd: Opd, year: int) -> int:
+        """The next number, gapless: call inside the transaction that uses it. Two callers at once
+        queue on the row lock; a rollback returns the number, so none is skipped or given twice."""
+        cls.objects.get_or_create(opd=opd, year=year)
+        counter = cls.objects.select_for_update().get(opd=opd, year=year)
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+        return counter.last_number
+
+
+class AgendaCounter(YearlyCounter):
+    """Agenda numbers of incoming letters."""
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["opd", "year"], name="agenda_counter_per_opd_year")]
 
 
 class IncomingLetter(models.Model):
@@ -556,18 +573,11 @@ class ReviewStep(models.Model):
         return f"Paraf {self.order}: {self.position}"
 
 
-class OutgoingCounter(models.Model):
-    """The last outgoing number of an OPD in a year: the row a signing transaction locks."""
-
-    opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
+class OutgoingCounter(YearlyCounter):
+    """Numbers of signed outgoing letters."""
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["opd", "year"], name="outgoing_counter_per_opd_year")]
-
-    def __str__(self) -> str:
-        return f"{self.opd_id}/{self.year}: {self.last_number}"
 
 
 class SigningRequest(models.Model):

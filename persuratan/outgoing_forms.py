@@ -6,13 +6,11 @@ from django.utils import timezone
 
 from kantor_virtual.forms import StyledForm
 from organisasi.models import Position
+from persuratan.forms import LetterMetadataForm
 from persuratan.models import (
-    Classification,
     LetterType,
     OutgoingRecipient,
-    SecurityClass,
     SigningMode,
-    Urgency,
 )
 from persuratan.services.outgoing import DraftDetails, RecipientSpec, propose_review_chain
 
@@ -41,21 +39,7 @@ def _open_positions() -> QuerySet[Position]:
     )
 
 
-class DraftForm(StyledForm):
-    letter_type = forms.ChoiceField(
-        label="Jenis naskah", choices=LetterType.choices, initial=LetterType.INTERNAL_MEMO
-    )
-    subject = forms.CharField(label="Perihal", max_length=500)
-    security_class = forms.ChoiceField(
-        label="Sifat", choices=SecurityClass.choices, initial=SecurityClass.ORDINARY
-    )
-    urgency = forms.ChoiceField(label="Derajat kecepatan", choices=Urgency.choices, initial=Urgency.NORMAL)
-    classification = forms.ModelChoiceField(
-        label="Kode klasifikasi",
-        queryset=Classification.objects.filter(active=True).order_by("code"),
-        empty_label="— pilih kode klasifikasi —",
-    )
-    attachment_count = forms.IntegerField(label="Jumlah lampiran", min_value=0, max_value=999, initial=0)
+class DraftForm(LetterMetadataForm):
     signer_position = ProvincePositionField(
         label="Penandatangan", queryset=Position.objects.none(), empty_label="— pilih jabatan —"
     )
@@ -101,6 +85,7 @@ class DraftForm(StyledForm):
 
     def __init__(self, *args, position: Position, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["letter_type"].initial = LetterType.INTERNAL_MEMO  # most drafts stay inside the province
         positions = _open_positions()
         for name in ("signer_position", "on_behalf_of", "addressees", "copies"):
             self.fields[name].queryset = positions

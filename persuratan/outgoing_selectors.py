@@ -1,6 +1,6 @@
 """What a user sees of outgoing letters: their drafts, their turn to paraf or sign, the OPD's register."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from kantor_virtual.pagination import Cursor
@@ -24,13 +24,17 @@ def drafts_for(*, user: User, limit: int = PAGE_SIZE) -> list[OutgoingLetter]:
     return list(_letters().filter(drafter=user).order_by("-created_at", "-id")[:limit])
 
 
+def latest_round(letter: OutgoingLetter) -> int:
+    """Each return starts a new round of the same chain; only the latest one counts."""
+    return letter.review_steps.order_by("-round").values_list("round", flat=True).first() or 1
+
+
 def current_turn(letter: OutgoingLetter) -> ReviewStep | None:
     """The step that may act now: the first waiting one of the latest round, while in review."""
     if letter.status != OutgoingLetter.Status.IN_REVIEW:
         return None
-    latest = letter.review_steps.order_by("-round").values_list("round", flat=True).first()
     return (
-        letter.review_steps.filter(round=latest, status=ReviewStep.Status.WAITING)
+        letter.review_steps.filter(round=latest_round(letter), status=ReviewStep.Status.WAITING)
         .select_related("position")
         .order_by("order")
         .first()
@@ -38,28 +42,29 @@ def current_turn(letter: OutgoingLetter) -> ReviewStep | None:
 
 
 def awaiting_my_paraf(*, user: User) -> list[OutgoingLetter]:
-    """Letters in review whose current turn is a position the user acts for."""
+    """Letters in review whose current turn is a position the user acts for: one query in all."""
     positions = _my_position_ids(user)
     if not positions:
         return []
-    candidates = (
+    steps_of_letter = ReviewStep.objects.filter(letter=OuterRef("letter"))
+    latest = steps_of_letter.order_by("-round").values("round")[:1]
+    first_waiting = (
+        steps_of_letter.filter(round=OuterRef("round"), status=ReviewStep.Status.WAITING)
+        .order_by("order")
+        .values("pk")[:1]
+    )
+    # A waiting step later in the chain is not a turn yet: only the first waiting step of the round.
+    my_turns = ReviewStep.objects.filter(
+        position_id__in=positions,
+        status=ReviewStep.Status.WAITING,
+        round=Subquery(latest),
+        pk=Subquery(first_waiting),
+    )
+    return list(
         _letters()
-        .filter(status=OutgoingLetter.Status.IN_REVIEW)
-        .filter(
-            Exists(
-                ReviewStep.objects.filter(
-                    letter=OuterRef("pk"), position_id__in=positions, status=ReviewStep.Status.WAITING
-                )
-            )
-        )
+        .filter(status=OutgoingLetter.Status.IN_REVIEW, pk__in=my_turns.values("letter"))
         .order_by("created_at", "id")
     )
-    # A waiting step later in the chain is not a turn yet: keep only letters where it is the first.
-    return [
-        letter
-        for letter in candidates
-        if (turn := current_turn(letter)) is not None and turn.position_id in positions
-    ]
 
 
 def awaiting_my_signature(*, user: User) -> list[OutgoingLetter]:
@@ -107,3 +112,22 @@ def visible_outgoing(*, user: User, pk: int) -> OutgoingLetter | None:
     if role_scope(user=user, role=RoleGrant.Role.OPERATOR).covers(letter.opd_id):
         return letter
     return None
+
+
+def _signed_letters() -> QuerySet[OutgoingLetter]:
+    return OutgoingLetter.objects.filter(status=OutgoingLetter.Status.SIGNED).exclude(verification_code="")
+
+
+def signed_letter_by_code(code: str) -> OutgoingLetter | None:
+    """For the public verification page: only signed letters, found by their unguessable code."""
+    return (
+        _signed_letters()
+        .select_related("opd", "signed_by", "signer_position__parent", "on_behalf_of")
+        .filter(verification_code=code)
+        .first()
+    )
+
+
+def signed_letter_by_sha256(digest: str) -> OutgoingLetter | None:
+    """The signed letter whose stored PDF is exactly this file (index outgoing_signed_sha256)."""
+    return _signed_letters().filter(signed_sha256=digest).first()

@@ -15,8 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kantor_virtual.errors import Refused
 from kantor_virtual.files import private_file_response
 from kantor_virtual.pagination import make_cursor, parse_cursor
-from organisasi.models import Opd, RoleGrant
-from organisasi.selectors import position_ids_for, role_scope
+from organisasi.selectors import opds_operated_by, position_ids_for
 from persuratan.models import OutgoingLetter, SigningRequest
 from persuratan.outgoing_forms import DraftForm, ReviewNoteForm, ReviseForm, SignForm
 from persuratan.outgoing_selectors import (
@@ -38,6 +37,7 @@ from persuratan.services.outgoing import (
     signing_capacity,
     submit_for_review,
 )
+from persuratan.views import operator_opd
 
 
 def _letter_url(letter: OutgoingLetter) -> str:
@@ -221,12 +221,8 @@ def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     """The OPD's agenda of signed outgoing letters, for its operators."""
-    scope = role_scope(user=request.user, role=RoleGrant.Role.OPERATOR)
-    opds = Opd.objects.filter(pk__in=scope.opd_ids).order_by("name")
-    code = request.GET.get("opd")
-    opd = opds.filter(code=code).first() if code else opds.first()
-    if opd is None:
-        raise PermissionDenied
+    opd = operator_opd(request)
+    opds = opds_operated_by(user=request.user)
     letters = outgoing_register(
         user=request.user, opd_id=opd.pk, after=parse_cursor(request.GET.get("after"))
     )

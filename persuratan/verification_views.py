@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from persuratan.models import OutgoingLetter, SecurityClass
+from persuratan.outgoing_selectors import signed_letter_by_code, signed_letter_by_sha256
 from persuratan.rendering import signature_block
 from persuratan.verification_forms import VerifyUploadForm
 from tte.signing import Verification, verify_pdf
@@ -44,10 +45,6 @@ def verdict_of(result: Verification) -> Verdict:
     return Verdict(False, "Tidak valid: dokumen telah diubah setelah ditandatangani.", result)
 
 
-def _signed_letters():
-    return OutgoingLetter.objects.filter(status=OutgoingLetter.Status.SIGNED).exclude(verification_code="")
-
-
 def _stored_verdict(letter: OutgoingLetter) -> Verdict:
     try:
         with letter.signed_pdf.open("rb") as handle:
@@ -76,12 +73,7 @@ def _over_limit(request: HttpRequest) -> bool:
 @never_cache
 @require_GET
 def letter(request: HttpRequest, code: str) -> HttpResponse:
-    found = (
-        _signed_letters()
-        .select_related("opd", "signed_by", "signer_position__parent", "on_behalf_of")
-        .filter(verification_code=code)
-        .first()
-    )
+    found = signed_letter_by_code(code)
     if found is None:
         # Unknown and not-yet-signed look the same: the page never tells whether a code exists.
         return render(request, "persuratan/verification_letter.html", {"letter": None}, status=404)
@@ -106,5 +98,5 @@ def upload(request: HttpRequest) -> HttpResponse:
         content = form.cleaned_data["document"].read()
         digest = hashlib.sha256(content).hexdigest()
         context["verdict"] = verdict_of(verify_pdf(content))
-        context["match"] = _signed_letters().filter(signed_sha256=digest).first()
+        context["match"] = signed_letter_by_sha256(digest)
     return render(request, "persuratan/verification.html", context)

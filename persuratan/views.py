@@ -18,7 +18,7 @@ from kantor_virtual.files import private_file_response
 from kantor_virtual.pagination import make_cursor, parse_cursor
 from kantor_virtual.timeline import timeline_for
 from organisasi.models import Opd, RoleGrant
-from organisasi.selectors import role_scope
+from organisasi.selectors import opds_operated_by, role_scope
 from persuratan.forms import InboxFilterForm, IncomingLetterForm, ShareForm, parse_date
 from persuratan.models import LetterFile
 from persuratan.selectors import (
@@ -69,10 +69,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "persuratan/inbox.html", context)
 
 
-def _operator_opd(request: HttpRequest) -> Opd:
-    """The OPD the operator registers for: `?opd=CODE` among theirs, or their first."""
-    scope = role_scope(user=request.user, role=RoleGrant.Role.OPERATOR)
-    opds = Opd.objects.filter(pk__in=scope.opd_ids).order_by("name")
+def operator_opd(request: HttpRequest) -> Opd:
+    """The OPD the operator works for on this page: `?opd=CODE` among theirs, or their first."""
+    opds = opds_operated_by(user=request.user)
     code = request.GET.get("opd") or request.POST.get("opd")
     opd = opds.filter(code=code).first() if code else opds.first()
     if opd is None:
@@ -83,7 +82,7 @@ def _operator_opd(request: HttpRequest) -> Opd:
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
-    opd = _operator_opd(request)
+    opd = operator_opd(request)
     form = IncomingLetterForm(request.POST or None, request.FILES or None, opd=opd)
     duplicates = []
     if form.is_valid():
@@ -124,7 +123,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_GET
 def duplicate_check(request: HttpRequest) -> HttpResponse:
     """As the operator types: letters that look like the one being registered."""
-    opd = _operator_opd(request)
+    opd = operator_opd(request)
     letter_date = parse_date(request.GET.get("letter_date"))
     name, number = request.GET.get("sender_name", ""), request.GET.get("sender_number", "")
     duplicates = (
@@ -138,7 +137,7 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def sender_suggestions(request: HttpRequest) -> HttpResponse:
-    opd = _operator_opd(request)
+    opd = operator_opd(request)
     senders = suggest_senders(opd_id=opd.pk, prefix=request.GET.get("sender_name", ""))
     return render(request, "persuratan/_sender_suggestions.html", {"senders": senders})
 

@@ -117,20 +117,16 @@ def receive_letter(
             raise Refused(f"Jabatan {position} sudah ditutup.", code="closed_position")
     checked = [(upload, check_upload(upload)) for upload in files]
 
-    # Agenda numbers are per OPD per local year and gapless: lock this OPD's counter row. A failure
-    # below rolls the increment back too, so no number is skipped or given twice.
+    # Agenda numbers are per OPD per local year and gapless; a failure below returns the number.
     year = today.year
-    AgendaCounter.objects.get_or_create(opd=opd, year=year)
-    counter = AgendaCounter.objects.select_for_update().get(opd=opd, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
+    agenda_number = AgendaCounter.take_next(opd=opd, year=year)
 
     sender = _remember_sender(opd=opd, sender=details.sender)
     now = timezone.now()
     letter = IncomingLetter.objects.create(
         opd=opd,
         agenda_year=year,
-        agenda_number=counter.last_number,
+        agenda_number=agenda_number,
         source=source,
         origin_key=origin_key,
         sender=sender,

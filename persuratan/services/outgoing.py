@@ -34,6 +34,7 @@ from persuratan.models import (
     SigningMode,
     SigningRequest,
 )
+from persuratan.outgoing_selectors import current_turn, latest_round
 from tte.backends import ServiceUnavailable, backend
 
 # What the rich-text editor may leave in a body: paragraphs, emphasis, lists and simple tables.
@@ -197,10 +198,6 @@ def revise_draft(*, actor: User, letter: OutgoingLetter, body_html: str, note: s
     return version
 
 
-def _current_round(letter: OutgoingLetter) -> int:
-    return letter.review_steps.order_by("-round").values_list("round", flat=True).first() or 1
-
-
 @transaction.atomic
 def submit_for_review(*, actor: User, letter: OutgoingLetter) -> OutgoingLetter:
     """Send the draft up the chain; after a return, the same chain starts again from the first reviewer."""
@@ -211,31 +208,21 @@ def submit_for_review(*, actor: User, letter: OutgoingLetter) -> OutgoingLetter:
         raise Refused("Konsep ini sudah diajukan.", code="already_submitted")
     previous = letter.status
     if previous == OutgoingLetter.Status.RETURNED:
-        round_number = _current_round(letter)
+        round_number = latest_round(letter)
         chain = [step.position for step in letter.review_steps.filter(round=round_number).order_by("order")]
         _set_chain(letter, chain, round_number=round_number + 1)
-    has_reviewers = letter.review_steps.filter(round=_current_round(letter)).exists()
+    has_reviewers = letter.review_steps.filter(round=latest_round(letter)).exists()
     letter.status = OutgoingLetter.Status.IN_REVIEW if has_reviewers else OutgoingLetter.Status.APPROVED
     letter.save(update_fields=["status"])
     record_event(target=letter, verb="submitted", actor=actor, from_state=previous, to_state=letter.status)
     return letter
 
 
-def _turn(letter: OutgoingLetter) -> ReviewStep | None:
-    """The first waiting step of the current round: the only one that may act."""
-    return (
-        letter.review_steps.filter(round=_current_round(letter), status=ReviewStep.Status.WAITING)
-        .select_related("position")
-        .order_by("order")
-        .first()
-    )
-
-
 def _act(*, actor: User, letter: OutgoingLetter) -> tuple[OutgoingLetter, ReviewStep]:
     letter = _locked(letter)
     if letter.status != OutgoingLetter.Status.IN_REVIEW:
         raise Refused("Konsep ini tidak sedang menunggu paraf.", code="not_in_review")
-    step = _turn(letter)
+    step = current_turn(letter)
     if step is None or not _acts_for(actor, step.position):
         raise Refused("Belum giliran Anda memaraf konsep ini.", code="not_your_turn")
     return letter, step
@@ -248,7 +235,7 @@ def paraf(*, actor: User, letter: OutgoingLetter, note: str = "") -> ReviewStep:
     step.status, step.acted_by, step.acted_at = ReviewStep.Status.APPROVED, actor, timezone.now()
     step.version, step.note = latest_version(letter), note.strip()
     step.save()
-    if _turn(letter) is None:
+    if current_turn(letter) is None:
         letter.status = OutgoingLetter.Status.APPROVED
         letter.save(update_fields=["status"])
     record_event(
@@ -342,11 +329,7 @@ def assign_number(*, letter_id: int) -> OutgoingLetter:
         if letter.number_seq is not None:
             return letter  # a retried task: the number stays
         year = timezone.localdate().year
-        OutgoingCounter.objects.get_or_create(opd=letter.opd, year=year)
-        counter = OutgoingCounter.objects.select_for_update().get(opd=letter.opd, year=year)
-        counter.last_number += 1
-        counter.save(update_fields=["last_number"])
-        letter.number_year, letter.number_seq = year, counter.last_number
+        letter.number_year, letter.number_seq = year, OutgoingCounter.take_next(opd=letter.opd, year=year)
         letter.number = number_for(letter)
         letter.save(update_fields=["number_year", "number_seq", "number"])
         record_event(target=letter, verb="numbered", details={"number": letter.number})
