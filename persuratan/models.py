@@ -460,6 +460,14 @@ class OutgoingLetter(models.Model):
     signed_sha256 = models.CharField(max_length=64, blank=True)
     # The QR code's link: unguessable, so verification pages cannot be walked.
     verification_code = models.CharField(max_length=32, unique=True)
+    # The register's full-text search. Recipients live in their own table, which a generated
+    # column cannot read: they are not searched by words.
+    search = models.GeneratedField(
+        expression=SearchVector("subject", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("number", weight="B", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = "surat keluar"
@@ -483,6 +491,16 @@ class OutgoingLetter(models.Model):
         ]
         indexes = [
             models.Index(fields=["opd", "-signed_at", "-id"], name="outgoing_register"),
+            # The register's search: words, a number in any letter case, and one index per filter.
+            GinIndex(fields=["search"], name="outgoing_search"),
+            models.Index(F("opd"), Upper("number"), name="outgoing_number_ci"),
+            models.Index(
+                fields=["opd", "security_class", "-signed_at", "-id"], name="outgoing_register_sifat"
+            ),
+            models.Index(fields=["opd", "letter_type", "-signed_at", "-id"], name="outgoing_register_type"),
+            models.Index(
+                fields=["opd", "classification", "-signed_at", "-id"], name="outgoing_register_class"
+            ),
             # The public verification page finds a letter by the SHA-256 of an uploaded PDF.
             models.Index(fields=["signed_sha256"], name="outgoing_signed_sha256"),
             models.Index(fields=["drafter", "-created_at"], name="outgoing_drafter"),
