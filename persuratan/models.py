@@ -618,3 +618,43 @@ class SigningRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Tanda tangan {self.letter_id}: {self.state}"
+
+
+def _attachment_path(instance: "OutgoingAttachment", filename: str) -> str:
+    return f"surat-keluar/{instance.letter.opd_id}/lampiran/{instance.sha256}.{instance.extension}"
+
+
+class OutgoingAttachment(StoredUpload):
+    """A lampiran of an outgoing letter: delivered with the signed PDF to every recipient."""
+
+    letter = models.ForeignKey(OutgoingLetter, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=private_storage, upload_to=_attachment_path, max_length=255)
+    order = models.PositiveSmallIntegerField(default=0)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lampiran surat keluar"
+        verbose_name_plural = "lampiran surat keluar"
+        ordering = ["order", "id"]
+        indexes = [models.Index(fields=["letter", "order"], name="outgoing_attachment_order")]
+
+
+class LetterTemplate(models.Model):
+    """An OPD's own starting body for one letter type, in the placeholder language of
+    persuratan.letter_templates; without one, the product's default is used."""
+
+    opd = models.ForeignKey(Opd, on_delete=models.CASCADE, related_name="letter_templates")
+    letter_type = models.CharField("jenis naskah", max_length=24, choices=LetterType)
+    body_html = models.TextField("isi templat")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "templat naskah"
+        verbose_name_plural = "templat naskah"
+        constraints = [
+            models.UniqueConstraint(fields=["opd", "letter_type"], name="letter_template_per_opd_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_letter_type_display()} — {self.opd}"
