@@ -1,9 +1,12 @@
+import socket
 import subprocess
 import sys
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from kantor_virtual.errors import Refused
 from tte.models import Certificate
@@ -81,14 +84,38 @@ def test_a_revoked_certificate_shows_in_the_crl_and_cannot_sign(client, signed, 
     assert refusal.value.code == "revoked"
 
 
-def test_the_signed_pdf_validates_offline_with_pyhanko_command_line(signed, tmp_path: Path):
-    certificate, pdf = signed
-    (tmp_path / "surat.pdf").write_bytes(pdf)
-    (tmp_path / "root.pem").write_text(certificate.authority.certificate_pem)
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "pyhanko"), "sign", "validate", "--no-revocation-check",
-         "--trust", str(tmp_path / "root.pem"), "--pretty-print", str(tmp_path / "surat.pdf")],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "INTACT" in result.stdout.upper() or "VALID" in result.stdout.upper()
+def test_the_signed_pdf_validates_offline_with_pyhanko_command_line(
+    settings, kadis, pdf_bytes, tmp_path: Path
+):
+    """As an outside verifier: only the PDF and our root, revocation information required (AdES), and the
+    CRL address in the certificate does not answer, so the CRL embedded at signing must vouch for the
+    signer and the time-stamping authority."""
+    with socket.socket() as unreachable:
+        unreachable.bind(("127.0.0.1", 0))  # bound, never listening: a connection to it is refused
+        settings.SITE_URL = f"http://127.0.0.1:{unreachable.getsockname()[1]}"
+        certificate = enrol(user=kadis, passphrase=PASSPHRASE)
+        unsigned = pdf_bytes("Nota dinas")
+        pdf = sign_pdf(pdf=unsigned, certificate=certificate, passphrase=PASSPHRASE)
+        (tmp_path / "root.pem").write_text(certificate.authority.certificate_pem)
+
+        # `sign validate` of pyhanko-cli 0.6.0 reads no embedded validation data (it fetches from the
+        # CRL address); `sign adesverify` is its LTV validator, and it requires revocation information.
+        def pyhanko_validate(document: bytes) -> subprocess.CompletedProcess:
+            (tmp_path / "surat.pdf").write_bytes(document)
+            return subprocess.run(
+                [str(Path(sys.executable).parent / "pyhanko"), "sign", "adesverify", "--executive-summary",
+                 "--trust", str(tmp_path / "root.pem"), "--trust-replace", str(tmp_path / "surat.pdf")],
+                capture_output=True, text=True, check=False, timeout=60,
+            )  # fmt: skip
+
+        result = pyhanko_validate(pdf)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert result.stdout.strip().endswith(":VALID"), result.stdout
+
+        middle = len(unsigned) // 2  # inside what the signature covers
+        tampered = pdf[:middle] + bytes([pdf[middle] ^ 0x01]) + pdf[middle + 1 :]
+        # The signature's own revision, without the validation data appended after it.
+        _, _, start, length = PdfFileReader(BytesIO(pdf)).embedded_signatures[0].sig_object["/ByteRange"]
+        for broken in (tampered, pdf[: start + length]):
+            result = pyhanko_validate(broken)
+            assert result.returncode != 0 and result.stdout.strip().endswith(":INVALID"), result.stdout

@@ -1,0 +1,192 @@
+"""The national signing service is down when the signer signs: the request waits in the database
+while the real worker retries, and the letter is signed and delivered once the service is back."""
+
+import posixpath
+import time
+from collections.abc import Callable
+from io import BytesIO
+
+import pytest
+from asn1crypto import pem
+from asn1crypto import x509 as asn1_x509
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connection
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from kantor_virtual.celery import app
+from persuratan.models import (
+    InboxItem,
+    IncomingLetter,
+    OutgoingCounter,
+    OutgoingLetter,
+    OutgoingRecipient,
+    SigningRequest,
+)
+from persuratan.services.outgoing import (
+    DraftDetails,
+    RecipientSpec,
+    create_draft,
+    request_signature,
+    submit_for_review,
+)
+from persuratan.tasks import deliver_outgoing, sign_outgoing
+from tests.factories import OpdFactory
+from tte.national_standin import NationalStandIn
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+PASSPHRASE = "sandi-tte-kadis"
+
+
+def _close_connection(**kwargs) -> None:
+    connection.close()  # see tests/kantor_virtual/test_worker.py
+
+
+def wait_for(condition: Callable[[], bool], *, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} within {seconds:.0f} seconds"
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def national(settings):
+    """The stand-in of the national service, chosen as the backend, as a server would be configured."""
+    with NationalStandIn() as service:
+        settings.TTE_BACKEND = "national"
+        settings.TTE_NATIONAL_URL = service.url
+        settings.TTE_NATIONAL_TIMEOUT = 10
+        yield service
+
+
+@pytest.fixture
+def worker():
+    task_postrun.connect(_close_connection, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        task_postrun.disconnect(_close_connection)
+
+
+@pytest.fixture
+def kadis(opd, make_position, make_user):
+    return make_user(
+        holds=make_position(name="Kepala Dinas Kominfos", heads_opd=True), full_name="Hendra Siregar"
+    )
+
+
+@pytest.fixture
+def letter(kadis, other_opd, make_position, make_user, classification):
+    """An approved nota dinas of the Kepala Dinas to two positions of Dinsos and one of Bappeda."""
+    kadis_position = kadis.assignments.get().position
+    staf = make_position(name="Pranata Komputer", parent=kadis_position, kind="fungsional")
+    bappeda = OpdFactory(code="BAPPEDA", name="Badan Perencanaan Pembangunan Daerah", short_name="Bappeda")
+    to, copy = OutgoingRecipient.Kind.TO, OutgoingRecipient.Kind.COPY
+    recipients = [
+        RecipientSpec(
+            kind=to, position=make_position(name="Kepala Dinas Sosial", opd=other_opd, heads_opd=True)
+        ),
+        RecipientSpec(kind=copy, position=make_position(name="Sekretaris Dinas Sosial", opd=other_opd)),
+        RecipientSpec(kind=to, position=make_position(name="Kepala Bappeda", opd=bappeda, heads_opd=True)),
+    ]
+    drafter = make_user(holds=staf)
+    details = DraftDetails(
+        letter_type="internal_memo",
+        subject="Undangan rapat evaluasi SPBE",
+        security_class="ordinary",
+        urgency="normal",
+        classification=classification,
+        signer_position=kadis_position,
+    )
+    draft = create_draft(
+        actor=drafter,
+        position=staf,
+        details=details,
+        recipients=recipients,
+        body_html="<p>Dengan hormat, kami mengundang Bapak/Ibu.</p>",
+        reviewers=[],
+    )
+    return submit_for_review(actor=drafter, letter=draft)  # no reviewers: approved at once
+
+
+def outcome(letter_id: int) -> dict:
+    """What the outage may not double: the number, the signed file, and what reached other OPDs."""
+    letter = OutgoingLetter.objects.get(pk=letter_id)
+    request = SigningRequest.objects.get(letter_id=letter_id)
+    counters = OutgoingCounter.objects.filter(opd_id=letter.opd_id)
+    incoming = IncomingLetter.objects.filter(origin_key__startswith=f"outgoing:{letter_id}:")
+    return {
+        "status": letter.status,
+        "number": (letter.number, letter.number_seq),
+        "numbers_taken": list(counters.values_list("last_number", flat=True)),
+        "signed": (letter.signed_pdf.name, letter.signed_sha256, letter.signed_at),
+        "request": (request.state, request.passphrase_token),
+        "incoming": sorted(incoming.values_list("opd__code", "sender_number")),
+        "inbox": sorted(
+            InboxItem.objects.filter(letter__in=incoming).values_list("position__name", "reason")
+        ),
+    }
+
+
+def test_a_signature_requested_while_the_national_service_is_down_is_made_and_delivered_once_it_is_back(
+    national, worker, kadis, letter
+):
+    national.register(nik=kadis.nip, passphrase=PASSPHRASE, name="Hendra Siregar")
+    national.stop()
+
+    request_signature(actor=kadis, letter=letter, passphrase=PASSPHRASE)
+
+    # request_signature only queued the task, so the signer may leave; the worker meets a closed
+    # port and keeps retrying.
+    wait_for(
+        lambda: SigningRequest.objects.filter(
+            letter=letter, state=SigningRequest.State.WAITING_SERVICE, attempts__gte=2
+        ).exists(),
+        what="the worker did not try twice and mark the request as waiting for the service",
+    )
+    waiting = outcome(letter.pk)
+    assert waiting["status"] == OutgoingLetter.Status.SIGNING
+    assert waiting["signed"] == ("", "", None), "no signed PDF while the service is down"
+    # The number is printed on the PDF the service signs, so it is taken (once) before the first attempt.
+    assert waiting["number"][1] == 1 and waiting["numbers_taken"] == [1]
+    assert waiting["request"][1], "the passphrase waits, encrypted, for the next attempt"
+    assert waiting["incoming"] == [] and waiting["inbox"] == []
+
+    url = national.url
+    national.start()
+    assert national.url == url
+    wait_for(
+        lambda: not OutgoingRecipient.objects.filter(letter=letter, delivered_at__isnull=True).exists(),
+        what="the retried task did not sign and deliver the letter",
+    )
+
+    signed = outcome(letter.pk)
+    assert signed["status"] == OutgoingLetter.Status.SIGNED
+    assert signed["number"] == waiting["number"] and signed["numbers_taken"] == [1]
+    assert signed["request"] == (SigningRequest.State.DONE, ""), "done, and the passphrase is wiped"
+    assert national.requests == 1
+    stored = OutgoingLetter.objects.get(pk=letter.pk).signed_pdf
+    with stored.open("rb") as handle:
+        (signature,) = PdfFileReader(BytesIO(handle.read())).embedded_signatures
+    root = asn1_x509.Certificate.load(pem.unarmor(national.root_pem.encode())[2])
+    status = validate_pdf_signature(
+        signature, signer_validation_context=ValidationContext(trust_roots=[root], allow_fetching=False)
+    )
+    assert status.bottom_line and status.signing_cert.subject.native["common_name"] == "Hendra Siregar"
+    folder, name = posixpath.split(stored.name)
+    assert [f for f in stored.storage.listdir(folder)[1] if f.startswith(letter.verification_code)] == [name]
+    assert signed["incoming"] == [("BAPPEDA", waiting["number"][0]), ("DINSOS", waiting["number"][0])]
+    assert signed["inbox"] == [
+        ("Kepala Bappeda", InboxItem.Reason.ADDRESSEE),
+        ("Kepala Dinas Sosial", InboxItem.Reason.ADDRESSEE),
+        ("Sekretaris Dinas Sosial", InboxItem.Reason.COPY),
+    ]
+
+    # The broker delivers the message again (a worker died before acknowledging it): nothing changes.
+    assert sign_outgoing.delay(letter.pk).get(timeout=30) is False
+    assert deliver_outgoing.delay(letter.pk).get(timeout=30) == 0
+    assert outcome(letter.pk) == signed
+    assert national.requests == 1, "the service is not asked to sign twice"
