@@ -1,12 +1,20 @@
 """What a user sees of outgoing letters: their drafts, their turn to paraf or sign, the OPD's register."""
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from django.contrib.postgres.search import SearchRank
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from kantor_virtual.pagination import Cursor
 from organisasi.models import RoleGrant, User
 from organisasi.selectors import position_ids_for, role_scope
-from persuratan.models import OutgoingLetter, ReviewStep
+from persuratan.models import OutgoingLetter, OutgoingRecipient, ReviewStep, SecurityClass
+from persuratan.search import SearchHit, SearchPage, counted_page, highlighted, words_query
+from persuratan.selectors import classification_ids, day_start
 
 PAGE_SIZE = 50
 
@@ -80,19 +88,6 @@ def awaiting_my_signature(*, user: User) -> list[OutgoingLetter]:
     )
 
 
-def outgoing_register(
-    *, user: User, opd_id: int, after: Cursor | None = None, limit: int = PAGE_SIZE
-) -> list[OutgoingLetter]:
-    """The OPD's signed letters, newest first, for its operators (keyset on signed_at, id)."""
-    if not role_scope(user=user, role=RoleGrant.Role.OPERATOR).covers(opd_id):
-        return []
-    rows = _letters().filter(opd_id=opd_id, status=OutgoingLetter.Status.SIGNED).order_by("-signed_at", "-id")
-    if after is not None:
-        signed_at, pk = after
-        rows = rows.filter(Q(signed_at__lt=signed_at) | Q(signed_at=signed_at, id__lt=pk))
-    return list(rows[:limit])
-
-
 def visible_outgoing(*, user: User, pk: int) -> OutgoingLetter | None:
     """The letter for its drafter, reviewers of any round, holders of the signer position and the
     OPD's operators; None for everyone else (the view answers 404, so ids cannot be probed)."""
@@ -131,3 +126,148 @@ def signed_letter_by_code(code: str) -> OutgoingLetter | None:
 def signed_letter_by_sha256(digest: str) -> OutgoingLetter | None:
     """The signed letter whose stored PDF is exactly this file (index outgoing_signed_sha256)."""
     return _signed_letters().filter(signed_sha256=digest).first()
+
+
+# ── The register of sent letters ─────────────────────────────────────────────────────────────
+#
+# The agenda of an OPD's signed letters is the work list of its operators, who number, send and
+# print them: it is theirs alone, and they see every letter in it with its number, date, type,
+# sifat, classification and addressees. Their access comes from their role, not from being reached
+# by a letter, so for rahasia and sangat rahasia letters it stops at that metadata, as in the
+# incoming register: the perihal is withheld and words never match such a letter (a match would
+# tell the words). The filters, which read metadata only, still find it; those the letter reached
+# read the perihal on the letter's own page.
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    signed_from: date | None = None
+    signed_to: date | None = None
+    number: str = ""  # the whole number, in any letter case
+    security_class: str = ""
+    letter_type: str = ""
+    classification: str = ""  # a code; its children match too
+
+
+def _register_rows(*, user: User, opd_id: int, filters: RegisterFilters) -> QuerySet[OutgoingLetter] | None:
+    """The OPD's signed letters that pass `filters`; None unless the user is one of its operators.
+
+    Each filter has an index that starts with the OPD and ends with (signed_at, id): the date
+    range uses outgoing_register, the others outgoing_register_sifat/_type/_class and
+    outgoing_number_ci, so a filtered page is an index range scan like the unfiltered one.
+    """
+    if not role_scope(user=user, role=RoleGrant.Role.OPERATOR).covers(opd_id):
+        return None
+    rows = OutgoingLetter.objects.filter(opd_id=opd_id, status=OutgoingLetter.Status.SIGNED)
+    if filters.signed_from:
+        rows = rows.filter(signed_at__gte=day_start(filters.signed_from))
+    if filters.signed_to:
+        rows = rows.filter(signed_at__lt=day_start(filters.signed_to + timedelta(days=1)))
+    if filters.number.strip():
+        rows = rows.filter(number__iexact=filters.number.strip())
+    if filters.security_class:
+        rows = rows.filter(security_class=filters.security_class)
+    if filters.letter_type:
+        rows = rows.filter(letter_type=filters.letter_type)
+    if filters.classification.strip():
+        rows = rows.filter(classification_id__in=classification_ids(filters.classification))
+    addressees = OutgoingRecipient.objects.filter(kind=OutgoingRecipient.Kind.TO).select_related("position")
+    # The page shows no words of the tsvector: leave it in the table.
+    return (
+        rows.select_related("classification")
+        .prefetch_related(Prefetch("recipients", queryset=addressees, to_attr="addressees"))
+        .defer("search")
+    )
+
+
+def _is_narrowed(letter: OutgoingLetter) -> bool:
+    return letter.security_class in SecurityClass.narrowed()
+
+
+def outgoing_register(
+    *,
+    user: User,
+    opd_id: int,
+    filters: RegisterFilters = RegisterFilters(),
+    after: Cursor | None = None,
+    limit: int = PAGE_SIZE,
+) -> list[SearchHit]:
+    """The OPD's signed letters, newest first, for its operators; rahasia perihal withheld (empty title).
+
+    Keyset on (signed_at, id): a deep page costs what the first costs. Three queries (the user's
+    operator grants, the page, its addressees) plus one for a classification filter, whatever the
+    page size.
+    """
+    rows = _register_rows(user=user, opd_id=opd_id, filters=filters)
+    if rows is None:
+        return []
+    rows = rows.order_by("-signed_at", "-id")
+    if after is not None:
+        signed_at, pk = after
+        rows = rows.filter(Q(signed_at__lt=signed_at) | Q(signed_at=signed_at, id__lt=pk))
+    return [
+        SearchHit(letter=letter, title=escape("" if _is_narrowed(letter) else letter.subject), snippet="")
+        for letter in rows[:limit]
+    ]
+
+
+def search_outgoing_register(
+    *, user: User, opd_id: int, query: str, filters: RegisterFilters = RegisterFilters(), page: int = 1
+) -> SearchPage:
+    """The OPD's signed letters whose perihal or number match the words, best match first.
+
+    Ranked and highlighted the way incoming letters are searched (persuratan.search), on the GIN-
+    indexed `OutgoingLetter.search`; rahasia letters are left out (see above). Four queries whatever
+    the page size: grants, a capped count, the page with its headlines, its addressees.
+    """
+    rows = _register_rows(user=user, opd_id=opd_id, filters=filters)
+    tsquery = words_query(query)
+    if rows is None or tsquery is None:
+        return counted_page(OutgoingLetter.objects.none(), page)
+    rows = rows.filter(search=tsquery).exclude(security_class__in=SecurityClass.narrowed())
+    result = counted_page(rows, page)
+    rows = rows.annotate(
+        rank=SearchRank(F("search"), tsquery, cover_density=True),
+        title_html=highlighted(F("subject"), tsquery, highlight_all=True),
+    ).order_by("-rank", "-signed_at", "-id")
+    # Safe: the perihal was escaped before ts_headline, which adds only <mark> and </mark>.
+    hits = [
+        SearchHit(letter=letter, title=mark_safe(letter.title_html), snippet="")
+        for letter in rows[result.rows]
+    ]
+    return replace(result, hits=hits)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What one envelope says: to whom, in which institution, where."""
+
+    name: str
+    institution: str
+    address: str
+
+
+def _envelope(recipient: OutgoingRecipient) -> Envelope:
+    if recipient.position_id:
+        opd = recipient.position.opd
+        address = ", ".join(part for part in (opd.address, opd.city) if part)
+        return Envelope(name=recipient.position.name, institution=opd.name, address=address)
+    return Envelope(name=recipient.name, institution=recipient.institution, address=recipient.address)
+
+
+def envelopes_of(*, user: User, pk: int) -> tuple[OutgoingLetter, list[Envelope]] | None:
+    """A signed letter and one envelope per recipient, addressees before tembusan, for the operators
+    of the sender OPD; None for anyone else and for unsigned letters (the view answers 404)."""
+    letter = (
+        OutgoingLetter.objects.select_related("opd__province")
+        .defer("search")
+        .filter(pk=pk, status=OutgoingLetter.Status.SIGNED)
+        .first()
+    )
+    if letter is None or not role_scope(user=user, role=RoleGrant.Role.OPERATOR).covers(letter.opd_id):
+        return None
+    recipients = sorted(
+        letter.recipients.select_related("position__opd"),
+        key=lambda recipient: (recipient.kind != OutgoingRecipient.Kind.TO, recipient.order, recipient.pk),
+    )
+    return letter, [_envelope(recipient) for recipient in recipients]

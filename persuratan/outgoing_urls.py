@@ -1,13 +1,13 @@
 from django.urls import path
 
-from persuratan import outgoing_views
+from persuratan import outgoing_register_views, outgoing_views
 
 app_name = "surat_keluar"
 
 urlpatterns = [
     path("surat-keluar/", outgoing_views.overview, name="overview"),
     path("surat-keluar/baru/", outgoing_views.new, name="new"),
-    path("surat-keluar/agenda/", outgoing_views.register, name="register"),
+    path("surat-keluar/agenda/", outgoing_register_views.register, name="register"),
     path("surat-keluar/<int:pk>/", outgoing_views.letter, name="letter"),
     path("surat-keluar/<int:pk>/ajukan/", outgoing_views.submit, name="submit"),
     path("surat-keluar/<int:pk>/ubah/", outgoing_views.revise, name="revise"),
@@ -15,4 +15,5 @@ urlpatterns = [
     path("surat-keluar/<int:pk>/tanda-tangan/", outgoing_views.sign, name="sign"),
     path("surat-keluar/<int:pk>/status-tanda-tangan/", outgoing_views.signing_status, name="signing_status"),
     path("surat-keluar/<int:pk>/berkas.pdf", outgoing_views.signed_pdf, name="signed_pdf"),
+    path("surat-keluar/<int:pk>/amplop.pdf", outgoing_register_views.envelope, name="envelope"),
 ]

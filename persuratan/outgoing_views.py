@@ -14,17 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kantor_virtual.errors import Refused
 from kantor_virtual.files import private_file_response
-from kantor_virtual.pagination import make_cursor, parse_cursor
-from organisasi.selectors import opds_operated_by, position_ids_for
+from organisasi.selectors import position_ids_for
 from persuratan.models import OutgoingLetter, SigningRequest
 from persuratan.outgoing_forms import DraftForm, ReviewNoteForm, ReviseForm, SignForm
 from persuratan.outgoing_selectors import (
-    PAGE_SIZE,
     awaiting_my_paraf,
     awaiting_my_signature,
     current_turn,
     drafts_for,
-    outgoing_register,
     visible_outgoing,
 )
 from persuratan.services.outgoing import (
@@ -37,7 +34,6 @@ from persuratan.services.outgoing import (
     signing_capacity,
     submit_for_review,
 )
-from persuratan.views import operator_opd
 
 
 def _letter_url(letter: OutgoingLetter) -> str:
@@ -215,18 +211,3 @@ def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
         content_type="application/pdf",
         download="unduh" in request.GET,
     )
-
-
-@login_required
-@require_GET
-def register(request: HttpRequest) -> HttpResponse:
-    """The OPD's agenda of signed outgoing letters, for its operators."""
-    opd = operator_opd(request)
-    opds = opds_operated_by(user=request.user)
-    letters = outgoing_register(
-        user=request.user, opd_id=opd.pk, after=parse_cursor(request.GET.get("after"))
-    )
-    last = letters[-1] if len(letters) == PAGE_SIZE else None
-    more = make_cursor(last.signed_at, last.pk) if last else None
-    context = {"opd": opd, "opds": opds if len(opds) > 1 else [], "letters": letters, "next_after": more}
-    return render(request, "persuratan/outgoing/register.html", context)

@@ -5,11 +5,12 @@ perihal (weight A), sender and number (B), summary (C) and the scans' text layer
 PostgreSQL's `indonesian` configuration, so "undangan" also finds "mengundang". Filters narrow by
 the received date, a number, the sender and the classification code. A page costs the same few
 queries whatever its size: the user's roles and positions, one capped count, one page of rows.
+The outgoing register searches the same way with `words_query`, `highlighted` and `counted_page`.
 """
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
@@ -21,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from organisasi.models import User
-from persuratan.models import SEARCH_CONFIG, Correspondent, IncomingLetter
+from persuratan.models import SEARCH_CONFIG, Correspondent, IncomingLetter, OutgoingLetter
 from persuratan.selectors import classification_ids, letters_visible_to
 
 PAGE_SIZE = 20
@@ -46,7 +47,7 @@ class SearchFilters:
 
 @dataclass(frozen=True)
 class SearchHit:
-    letter: IncomingLetter
+    letter: IncomingLetter | OutgoingLetter  # the outgoing register shows its rows the same way
     title: SafeString  # the perihal, escaped, with <mark> around the words that matched
     snippet: SafeString  # from the summary and the scans' text, the same way
 
@@ -80,6 +81,11 @@ class SearchPage:
         return (self.number - 1) * PAGE_SIZE + 1
 
     @property
+    def rows(self) -> slice:
+        """This page's rows of the ordered queryset it was counted on."""
+        return slice(self.start_index - 1, self.start_index - 1 + PAGE_SIZE)
+
+    @property
     def page_range(self) -> list[int | None]:
         """Page numbers to link, None where a run is left out, so fifty pages fit a phone's width."""
         pages = Paginator(range(self.count), PAGE_SIZE)
@@ -99,23 +105,15 @@ def search_letters(
     extends to their contents.
     """
     rows = _filtered(letters_visible_to(user=user, full_only=True), filters)
-    words = " ".join(query.split())
-    tsquery = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch") if words else None
+    tsquery = words_query(query)
     if tsquery is not None:
         rows = rows.filter(search=tsquery)
-
-    # Counting stops past the last reachable page, so a common word costs no full count.
-    cap = MAX_PAGES * PAGE_SIZE
-    matched = rows.order_by()[: cap + 1].count()
-    count = min(matched, cap)
-    num_pages = max(math.ceil(count / PAGE_SIZE), 1)
-    number = min(max(page, 1), num_pages)
-    offset = (number - 1) * PAGE_SIZE
+    result = counted_page(rows, page)
 
     # The tsvector and the scans' text can be long; the page needs neither.
     rows = rows.select_related("opd", "classification").defer("search", "scan_text")
     if tsquery is None:
-        letters = list(rows.order_by("-received_on", "-id")[offset : offset + PAGE_SIZE])
+        letters = list(rows.order_by("-received_on", "-id")[result.rows])
         hits = [
             SearchHit(letter=letter, title=escape(letter.subject), snippet=escape(_plain_snippet(letter)))
             for letter in letters
@@ -124,21 +122,17 @@ def search_letters(
         # PostgreSQL computes the headlines after the sort and limit: for this page's rows only.
         rows = rows.annotate(
             rank=SearchRank(F("search"), tsquery, cover_density=True),
-            title_html=SearchHeadline(
-                _html_escaped(F("subject")), tsquery, config=SEARCH_CONFIG, highlight_all=True, **MARK
-            ),
-            snippet_html=SearchHeadline(
-                _html_escaped(Concat(F("summary"), Value("\n"), Left(F("scan_text"), SNIPPET_SOURCE_CHARS))),
+            title_html=highlighted(F("subject"), tsquery, highlight_all=True),
+            snippet_html=highlighted(
+                Concat(F("summary"), Value("\n"), Left(F("scan_text"), SNIPPET_SOURCE_CHARS)),
                 tsquery,
-                config=SEARCH_CONFIG,
                 max_fragments=2,
                 max_words=25,
                 min_words=10,
                 fragment_delimiter=" … ",
-                **MARK,
             ),
         )
-        letters = list(rows.order_by("-rank", "-received_on", "-id")[offset : offset + PAGE_SIZE])
+        letters = list(rows.order_by("-rank", "-received_on", "-id")[result.rows])
         # Safe: the text was escaped before ts_headline, which adds nothing but <mark> and </mark>.
         hits = [
             SearchHit(
@@ -146,7 +140,31 @@ def search_letters(
             )
             for letter in letters
         ]
-    return SearchPage(hits=hits, number=number, num_pages=num_pages, count=count, capped=matched > cap)
+    return replace(result, hits=hits)
+
+
+def words_query(query: str) -> SearchQuery | None:
+    """What the user typed as a web-style query ("frasa", -kata) in the indonesian configuration."""
+    words = " ".join(query.split())
+    return SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch") if words else None
+
+
+def counted_page(rows: QuerySet, page: int) -> SearchPage:
+    """Page `page` of `rows`, counted and clamped to the pages that exist, its hits still to fill.
+
+    Counting stops past the last reachable page, so a common word costs no full count.
+    """
+    cap = MAX_PAGES * PAGE_SIZE
+    matched = rows.order_by()[: cap + 1].count()
+    count = min(matched, cap)
+    num_pages = max(math.ceil(count / PAGE_SIZE), 1)
+    number = min(max(page, 1), num_pages)
+    return SearchPage(hits=[], number=number, num_pages=num_pages, count=count, capped=matched > cap)
+
+
+def highlighted(expression, tsquery: SearchQuery, **options) -> SearchHeadline:
+    """ts_headline of the text escaped as Django's `escape` would: only its <mark> tags are HTML."""
+    return SearchHeadline(_html_escaped(expression), tsquery, config=SEARCH_CONFIG, **options, **MARK)
 
 
 def _filtered(rows: QuerySet[IncomingLetter], filters: SearchFilters) -> QuerySet[IncomingLetter]:

@@ -9,6 +9,9 @@ DATE_MESSAGE = "Tanggal tidak dikenali. Tulis seperti 24-11-2026 atau pilih dari
 
 
 class SearchForm(forms.Form):
+    # The two date fields whose order `clean` checks; a form that filters by another date names its own.
+    date_range = ("received_from", "received_to")
+
     q = forms.CharField(
         label="Kata kunci",
         required=False,
@@ -67,12 +70,13 @@ class SearchForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        start, end = cleaned.get("received_from"), cleaned.get("received_to")
+        first, last = self.date_range
+        start, end = cleaned.get(first), cleaned.get(last)
         if start and end and start > end:
             self.add_error(
-                "received_to",
+                last,
                 forms.ValidationError(
-                    "Tanggal “Diterima sampai” tidak boleh sebelum tanggal “Diterima dari”.",
+                    f"Tanggal “{self.fields[last].label}” tidak boleh sebelum tanggal “{self.fields[first].label}”.",
                     code="range_reversed",
                 ),
             )

@@ -14,7 +14,7 @@ PAGE_TEMPLATE = "persuratan/search.html"
 RESULTS_TEMPLATE = "persuratan/_search_results.html"
 
 
-def _page_number(raw: str | None) -> int:
+def page_number(raw: str | None) -> int:
     """`?page=` as a positive number; anything else is the first page, never an error."""
     try:
         return max(int(raw or 1), 1)
@@ -32,7 +32,7 @@ def search(request: HttpRequest) -> HttpResponse:
             user=request.user,
             query=form.cleaned_data["q"],
             filters=form.filters(),
-            page=_page_number(request.GET.get("page")),
+            page=page_number(request.GET.get("page")),
         )
     # htmx swaps in the results only; a reload or a history restore needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request

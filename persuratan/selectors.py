@@ -141,7 +141,8 @@ class InboxFilters:
     classification: str = ""
 
 
-def _day_start(day: date) -> datetime:
+def day_start(day: date) -> datetime:
+    """Midnight of `day` in the office's time zone: date filters become index-friendly ranges."""
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
@@ -189,9 +190,9 @@ def inbox_for(
     if filters.security_class:
         rows = rows.filter(security_class=filters.security_class)
     if filters.received_from:
-        rows = rows.filter(received_at__gte=_day_start(filters.received_from))
+        rows = rows.filter(received_at__gte=day_start(filters.received_from))
     if filters.received_to:
-        rows = rows.filter(received_at__lt=_day_start(filters.received_to) + timezone.timedelta(days=1))
+        rows = rows.filter(received_at__lt=day_start(filters.received_to) + timezone.timedelta(days=1))
     if filters.sender.strip():
         key = Correspondent.key_for(filters.sender)
         rows = rows.filter(sender_id__in=Correspondent.objects.filter(name_key__startswith=key).values("id"))
