@@ -539,6 +539,13 @@ class OutgoingRecipient(models.Model):
     def __str__(self) -> str:
         return str(self.position) if self.position_id else self.name
 
+    @property
+    def label(self) -> str:
+        """How the letter names the recipient: the position, or the person with their institution."""
+        if self.position_id:
+            return self.position.name
+        return f"{self.name}, {self.institution}" if self.institution else self.name
+
 
 class DraftVersion(models.Model):
     """Every saved body of a draft: kept, so that any two can be compared."""

@@ -3,16 +3,49 @@
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django_prose_editor.widgets import ProseEditorWidget
 
-from kantor_virtual.forms import StyledForm
+from kantor_virtual.forms import MultipleFileField, StyledForm
 from organisasi.models import Position
 from persuratan.forms import LetterMetadataForm
-from persuratan.models import (
-    LetterType,
-    OutgoingRecipient,
-    SigningMode,
-)
+from persuratan.letter_templates import DRAFTABLE_TYPES
+from persuratan.models import OutgoingRecipient, SigningMode
 from persuratan.services.outgoing import DraftDetails, RecipientSpec, propose_review_chain
+
+# What the editor offers matches what services.outgoing.sanitize_body keeps.
+_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "HardBreak": True,
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "History": True,
+}
+
+
+class _LabelledEditor(ProseEditorWidget):
+    """The editor with kv/editor.js, which names its editable area after the field's label."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["kv/editor.js"])
+
+
+class BodyField(forms.CharField):
+    """The body of a letter or template, written in the rich-text editor (a textarea without script)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", "Isi surat")
+        widget = _LabelledEditor(
+            config={"extensions": _EDITOR_EXTENSIONS}, preset="configurable", attrs={"rows": 14}
+        )
+        super().__init__(widget=widget, **kwargs)
 
 
 class _NamesItsOpd:
@@ -70,10 +103,14 @@ class DraftForm(LetterMetadataForm):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
-    body = forms.CharField(
-        label="Isi surat",
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="Paragraf, huruf tebal/miring, daftar dan tabel sederhana dipertahankan; selebihnya dibuang.",
+    body = BodyField(
+        help_text="Paragraf, huruf tebal/miring, daftar dan tabel sederhana dipertahankan. "
+        "Penanda seperti ${nomor} dan ${tanggal} terisi saat surat ditandatangani."
+    )
+    attachments = MultipleFileField(
+        label="Berkas lampiran",
+        required=False,
+        help_text="PDF, JPEG atau PNG; dikirim bersama surat kepada setiap penerima.",
     )
     reviewers = ProvincePositionsField(
         label="Pemaraf (berurutan)",
@@ -83,9 +120,13 @@ class DraftForm(LetterMetadataForm):
         help_text="Usulan dari atasan Anda sudah dipilih. Paraf berjalan sesuai urutan dalam daftar.",
     )
 
-    def __init__(self, *args, position: Position, **kwargs) -> None:
+    def __init__(self, *args, position: Position, letter_type: str, starting_body: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["letter_type"].initial = LetterType.INTERNAL_MEMO  # most drafts stay inside the province
+        # The type was chosen on the step before, and the body starts from the OPD's template for it.
+        self.fields["letter_type"].choices = [(kind.value, kind.label) for kind in DRAFTABLE_TYPES]
+        self.fields["letter_type"].initial = letter_type
+        self.fields["letter_type"].widget = forms.HiddenInput()
+        self.fields["body"].initial = starting_body
         positions = _open_positions()
         for name in ("signer_position", "on_behalf_of", "addressees", "copies"):
             self.fields[name].queryset = positions
@@ -127,7 +168,7 @@ class DraftForm(LetterMetadataForm):
             signer_position=data["signer_position"],
             signing_mode=data["signing_mode"],
             on_behalf_of=data["on_behalf_of"],
-            attachment_count=data["attachment_count"],
+            attachment_count=max(data["attachment_count"], len(data["attachments"])),
         )
 
     def recipients(self) -> list[RecipientSpec]:
@@ -148,7 +189,7 @@ class DraftForm(LetterMetadataForm):
 
 
 class ReviseForm(StyledForm):
-    body = forms.CharField(label="Isi surat", widget=forms.Textarea(attrs={"rows": 12}))
+    body = BodyField()
     note = forms.CharField(label="Catatan perubahan", max_length=500, required=False)
 
 
@@ -159,4 +200,11 @@ class ReviewNoteForm(StyledForm):
 class SignForm(StyledForm):
     passphrase = forms.CharField(
         label="Kata sandi TTE", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+    )
+
+
+class TemplateForm(StyledForm):
+    body = BodyField(
+        label="Isi templat",
+        help_text="Penanda seperti ${perihal} diganti dengan data surat; tulis $$ untuk tanda dolar.",
     )

@@ -1,7 +1,7 @@
 """What a user sees of outgoing letters: their drafts, their turn to paraf or sign, the OPD's register."""
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.postgres.search import SearchRank
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -12,7 +12,14 @@ from django.utils.safestring import mark_safe
 from kantor_virtual.pagination import Cursor
 from organisasi.models import RoleGrant, User
 from organisasi.selectors import position_ids_for, role_scope
-from persuratan.models import OutgoingLetter, OutgoingRecipient, ReviewStep, SecurityClass
+from persuratan.letter_templates import DEFAULT_BODIES, DRAFTABLE_TYPES
+from persuratan.models import (
+    LetterTemplate,
+    OutgoingLetter,
+    OutgoingRecipient,
+    ReviewStep,
+    SecurityClass,
+)
 from persuratan.search import SearchHit, SearchPage, counted_page, highlighted, words_query
 from persuratan.selectors import classification_ids, day_start
 
@@ -126,6 +133,35 @@ def signed_letter_by_code(code: str) -> OutgoingLetter | None:
 def signed_letter_by_sha256(digest: str) -> OutgoingLetter | None:
     """The signed letter whose stored PDF is exactly this file (index outgoing_signed_sha256)."""
     return _signed_letters().filter(signed_sha256=digest).first()
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    letter_type: str
+    label: str
+    body_html: str
+    customized: bool
+    updated_at: datetime | None = None
+
+
+def templates_of(*, opd_id: int) -> list[TemplateRow]:
+    """Every draftable type with the body its drafts start from: the OPD's own, or the default."""
+    own = {t.letter_type: t for t in LetterTemplate.objects.filter(opd_id=opd_id)}
+    return [
+        TemplateRow(
+            letter_type=kind,
+            label=kind.label,
+            body_html=own[kind].body_html if kind in own else DEFAULT_BODIES[kind],
+            customized=kind in own,
+            updated_at=own[kind].updated_at if kind in own else None,
+        )
+        for kind in DRAFTABLE_TYPES
+    ]
+
+
+def starting_bodies(*, opd_id: int) -> dict[str, str]:
+    """Type → starting body, for the draft form to put in the editor when the type changes."""
+    return {row.letter_type: row.body_html for row in templates_of(opd_id=opd_id)}
 
 
 # ── The register of sent letters ─────────────────────────────────────────────────────────────

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from persuratan import outgoing_register_views, outgoing_views
+from persuratan import outgoing_register_views, outgoing_views, template_views
 
 app_name = "surat_keluar"
 
@@ -8,12 +8,17 @@ urlpatterns = [
     path("surat-keluar/", outgoing_views.overview, name="overview"),
     path("surat-keluar/baru/", outgoing_views.new, name="new"),
     path("surat-keluar/agenda/", outgoing_register_views.register, name="register"),
+    path("surat-keluar/templat/", template_views.template_list, name="templates"),
+    path("surat-keluar/templat/<str:letter_type>/", template_views.template_edit, name="template_edit"),
     path("surat-keluar/<int:pk>/", outgoing_views.letter, name="letter"),
     path("surat-keluar/<int:pk>/ajukan/", outgoing_views.submit, name="submit"),
     path("surat-keluar/<int:pk>/ubah/", outgoing_views.revise, name="revise"),
     path("surat-keluar/<int:pk>/paraf/", outgoing_views.review, name="review"),
     path("surat-keluar/<int:pk>/tanda-tangan/", outgoing_views.sign, name="sign"),
     path("surat-keluar/<int:pk>/status-tanda-tangan/", outgoing_views.signing_status, name="signing_status"),
+    path("surat-keluar/<int:pk>/pratinjau/", outgoing_views.preview, name="preview"),
+    path("surat-keluar/<int:pk>/bandingkan/", outgoing_views.compare, name="compare"),
+    path("surat-keluar/<int:pk>/lampiran/<int:attachment_id>/", outgoing_views.attachment, name="attachment"),
     path("surat-keluar/<int:pk>/berkas.pdf", outgoing_views.signed_pdf, name="signed_pdf"),
     path("surat-keluar/<int:pk>/amplop.pdf", outgoing_register_views.envelope, name="envelope"),
 ]

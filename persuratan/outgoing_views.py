@@ -10,20 +10,25 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kantor_virtual.errors import Refused
 from kantor_virtual.files import private_file_response
 from organisasi.selectors import position_ids_for
-from persuratan.models import OutgoingLetter, SigningRequest
+from persuratan.letter_templates import layout_for
+from persuratan.models import LetterType, OutgoingLetter, SigningRequest
 from persuratan.outgoing_forms import DraftForm, ReviewNoteForm, ReviseForm, SignForm
 from persuratan.outgoing_selectors import (
     awaiting_my_paraf,
     awaiting_my_signature,
     current_turn,
     drafts_for,
+    starting_bodies,
+    templates_of,
     visible_outgoing,
 )
+from persuratan.rendering import naskah_context
 from persuratan.services.outgoing import (
     create_draft,
     latest_version,
@@ -34,6 +39,7 @@ from persuratan.services.outgoing import (
     signing_capacity,
     submit_for_review,
 )
+from persuratan.version_diff import compare as compare_versions
 
 
 def _letter_url(letter: OutgoingLetter) -> str:
@@ -62,10 +68,22 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
+    """First the letter type, then the form with the body from the OPD's template for that type."""
     position = request.acting_position
     if not position:
         raise PermissionDenied
-    form = DraftForm(request.POST or None, position=position)
+    bodies = starting_bodies(opd_id=position.opd_id)
+    letter_type = request.POST.get("letter_type") or request.GET.get("jenis")
+    if letter_type not in bodies:
+        context = {"templates": templates_of(opd_id=position.opd_id), "position": position}
+        return render(request, "persuratan/outgoing/choose_type.html", context)
+    form = DraftForm(
+        request.POST or None,
+        request.FILES or None,
+        position=position,
+        letter_type=letter_type,
+        starting_body=bodies[letter_type],
+    )
     if form.is_valid():
         try:
             letter = create_draft(
@@ -75,13 +93,15 @@ def new(request: HttpRequest) -> HttpResponse:
                 recipients=form.recipients(),
                 body_html=form.cleaned_data["body"],
                 reviewers=form.cleaned_data["reviewers"],
+                attachments=form.cleaned_data["attachments"],
             )
         except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, "Konsep disimpan sebagai versi 1.")
             return redirect(_letter_url(letter))
-    return render(request, "persuratan/outgoing/new.html", {"form": form, "position": position})
+    context = {"form": form, "position": position, "letter_type": LetterType(letter_type)}
+    return render(request, "persuratan/outgoing/new.html", context)
 
 
 def _letter_page(request: HttpRequest, letter: OutgoingLetter, **forms) -> HttpResponse:
@@ -98,6 +118,7 @@ def _letter_page(request: HttpRequest, letter: OutgoingLetter, **forms) -> HttpR
         "steps": list(letter.review_steps.select_related("position", "acted_by", "version")),
         "turn": turn,
         "recipients": list(letter.recipients.select_related("position")),
+        "attachments": list(letter.attachments.all()),
         "signing": SigningRequest.objects.filter(letter=letter).first(),
         "can_submit": is_drafter and editable,
         "can_revise": is_drafter and editable,
@@ -188,6 +209,53 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(_letter_url(letter))
     return _letter_page(request, letter, sign_form=form)
+
+
+@xframe_options_sameorigin
+@login_required
+@require_GET
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letter laid out as its PDF will be (the same template), as a page: cheap enough for a request."""
+    letter = _found(request, pk)
+    if letter.status == OutgoingLetter.Status.SIGNED:
+        return redirect("surat_keluar:signed_pdf", pk=letter.pk)
+    context = naskah_context(letter)
+    return render(request, layout_for(letter.letter_type).template, context)
+
+
+@login_required
+@require_GET
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Any two versions; by default the one before the latest against the latest."""
+    letter = _found(request, pk)
+    versions = list(letter.versions.select_related("author").order_by("number"))
+    by_number = {version.number: version for version in versions}
+    new = by_number.get(_int(request.GET.get("b")), versions[-1])
+    old = by_number.get(_int(request.GET.get("a")), versions[-2] if len(versions) > 1 else versions[0])
+    segments = compare_versions(old.body_html, new.body_html)
+    context = {
+        "letter": letter,
+        "versions": versions,
+        "old": old,
+        "new": new,
+        "segments": segments,
+        "changed": any(segment.kind != "same" for segment in segments),
+    }
+    return render(request, "persuratan/outgoing/compare.html", context)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    letter = _found(request, pk)
+    found = letter.attachments.filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404
+    return private_file_response(found.file, name=found.original_name, content_type=found.content_type)
 
 
 @login_required

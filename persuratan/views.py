@@ -7,6 +7,7 @@ the one place where apps meet.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -69,14 +70,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "persuratan/inbox.html", context)
 
 
-def operator_opd(request: HttpRequest) -> Opd:
-    """The OPD the operator works for on this page: `?opd=CODE` among theirs, or their first."""
-    opds = opds_operated_by(user=request.user)
+def chosen_opd(request: HttpRequest, opds: QuerySet[Opd]) -> Opd:
+    """The OPD a page works on: `?opd=CODE` among the user's, or their first; none is a 403."""
     code = request.GET.get("opd") or request.POST.get("opd")
     opd = opds.filter(code=code).first() if code else opds.first()
     if opd is None:
         raise PermissionDenied
     return opd
+
+
+def operator_opd(request: HttpRequest) -> Opd:
+    """The OPD the operator works for on this page."""
+    return chosen_opd(request, opds_operated_by(user=request.user))
 
 
 @login_required

@@ -16,17 +16,21 @@ import nh3
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from kantor_virtual.errors import Refused
+from kantor_virtual.files import check_upload
 from kantor_virtual.timeline import record_event
 from organisasi.models import Assignment, Position, User
 from organisasi.selectors import active_assignments, position_ids_for
+from persuratan.letter_templates import check_placeholders
 from persuratan.models import (
     Classification,
     DraftVersion,
+    OutgoingAttachment,
     OutgoingCounter,
     OutgoingLetter,
     OutgoingRecipient,
@@ -110,6 +114,7 @@ def create_draft(
     recipients: Sequence[RecipientSpec],
     body_html: str,
     reviewers: Sequence[Position],
+    attachments: Sequence[UploadedFile] = (),
 ) -> OutgoingLetter:
     """A staff member starts a naskah dinas as `position`; version 1 and the paraf chain are kept."""
     if not _acts_for(actor, position):
@@ -117,9 +122,8 @@ def create_draft(
     _check_details(details)
     if not any(recipient.kind == OutgoingRecipient.Kind.TO for recipient in recipients):
         raise Refused("Isi sedikitnya satu tujuan surat.", code="no_recipient")
-    body = sanitize_body(body_html)
-    if not body:
-        raise Refused("Isi surat masih kosong.", code="empty_body")
+    body = _checked_body(body_html)
+    checked = [(upload, check_upload(upload)) for upload in attachments]
     letter = OutgoingLetter.objects.create(
         opd=position.opd,
         letter_type=details.letter_type,
@@ -148,10 +152,20 @@ def create_draft(
         )
         for order, spec in enumerate(recipients)
     )
+    for order, (upload, facts) in enumerate(checked):
+        OutgoingAttachment(letter=letter, order=order).store(upload, facts)
     DraftVersion.objects.create(letter=letter, number=1, body_html=body, author=actor)
     _set_chain(letter, reviewers, round_number=1)
     record_event(target=letter, verb="drafted", actor=actor, position=position, to_state=letter.status)
     return letter
+
+
+def _checked_body(body_html: str) -> str:
+    body = sanitize_body(body_html)
+    if not body:
+        raise Refused("Isi surat masih kosong.", code="empty_body")
+    check_placeholders(body)
+    return body
 
 
 def _check_details(details: DraftDetails) -> None:
@@ -184,9 +198,7 @@ def revise_draft(*, actor: User, letter: OutgoingLetter, body_html: str, note: s
         raise Refused("Hanya penyusun konsep yang dapat mengubahnya.", code="not_drafter")
     if letter.status not in (OutgoingLetter.Status.DRAFT, OutgoingLetter.Status.RETURNED):
         raise Refused("Konsep sedang diparaf atau sudah disetujui; tidak dapat diubah.", code="not_editable")
-    body = sanitize_body(body_html)
-    if not body:
-        raise Refused("Isi surat masih kosong.", code="empty_body")
+    body = _checked_body(body_html)
     version = DraftVersion.objects.create(
         letter=letter,
         number=latest_version(letter).number + 1,
@@ -427,6 +439,7 @@ def deliver_outgoing(*, letter_id: int) -> int:
         return 0
     with letter.signed_pdf.open("rb") as handle:
         signed = handle.read()
+    lampiran = [_read(attachment) for attachment in letter.attachments.all()]
     waiting = list(letter.recipients.filter(delivered_at__isnull=True).select_related("position__opd"))
     by_opd: dict[int, list[OutgoingRecipient]] = {}
     for recipient in waiting:
@@ -453,7 +466,10 @@ def deliver_outgoing(*, letter_id: int) -> int:
                 details=details,
                 addressees=[r.position for r in recipients if r.kind == OutgoingRecipient.Kind.TO],
                 copies=[r.position for r in recipients if r.kind == OutgoingRecipient.Kind.COPY],
-                files=[ContentFile(signed, name=f"{letter.verification_code}.pdf")],
+                files=[
+                    ContentFile(signed, name=f"{letter.verification_code}.pdf"),
+                    *(ContentFile(content, name=name) for name, content, _ in lampiran),
+                ],
                 source="internal",
                 origin_key=f"outgoing:{letter.pk}:{opd.code}",
             )
@@ -467,12 +483,22 @@ def deliver_outgoing(*, letter_id: int) -> int:
         if outside and OutgoingRecipient.objects.filter(pk=recipient.pk, delivered_at__isnull=True).update(
             delivered_at=timezone.now()
         ):
-            _email_letter(letter, recipient, signed)
+            _email_letter(letter, recipient, signed, lampiran)
             delivered += 1
     return delivered
 
 
-def _email_letter(letter: OutgoingLetter, recipient: OutgoingRecipient, signed: bytes) -> None:
+def _read(attachment: OutgoingAttachment) -> tuple[str, bytes, str]:
+    with attachment.file.open("rb") as handle:
+        return attachment.original_name, handle.read(), attachment.content_type
+
+
+def _email_letter(
+    letter: OutgoingLetter,
+    recipient: OutgoingRecipient,
+    signed: bytes,
+    lampiran: list[tuple[str, bytes, str]],
+) -> None:
     from django.core.mail import EmailMessage
 
     message = EmailMessage(
@@ -484,4 +510,6 @@ def _email_letter(letter: OutgoingLetter, recipient: OutgoingRecipient, signed: 
         to=[recipient.email],
     )
     message.attach(f"{letter.number.replace('/', '-')}.pdf", signed, "application/pdf")
+    for name, content, content_type in lampiran:
+        message.attach(name, content, content_type)
     message.send()

@@ -11,10 +11,7 @@ from pypdf import PdfReader
 from kantor_virtual.errors import Refused
 from persuratan.models import OutgoingLetter, OutgoingRecipient, SigningMode, SigningRequest
 from persuratan.services.outgoing import (
-    DraftDetails,
-    RecipientSpec,
     assign_number,
-    create_draft,
     paraf,
     propose_review_chain,
     request_signature,
@@ -23,62 +20,11 @@ from persuratan.services.outgoing import (
     sign_outgoing,
     submit_for_review,
 )
+from tests.persuratan.conftest import PASSPHRASE
 from tte.services import enrol
 from tte.signing import verify_pdf
 
 pytestmark = pytest.mark.django_db
-PASSPHRASE = "sandi-tte-kadis"
-
-
-@pytest.fixture
-def chain(opd, other_opd, make_position, make_user):
-    kadis = make_position(name="Kepala Dinas Kominfos", heads_opd=True)
-    sekdis = make_position(name="Sekretaris Dinas", parent=kadis)
-    kabid = make_position(name="Kepala Bidang Aplikasi", parent=sekdis)
-    staf = make_position(name="Pranata Komputer", parent=kabid, kind="fungsional")
-    other_head = make_position(name="Kepala Dinas Sosial", opd=other_opd, heads_opd=True)
-    return {
-        "kadis": kadis, "sekdis": sekdis, "kabid": kabid, "staf": staf, "other_head": other_head,
-        "kadis_user": make_user(holds=kadis, full_name="Hendra Siregar"),
-        "sekdis_user": make_user(holds=sekdis), "kabid_user": make_user(holds=kabid),
-        "staf_user": make_user(holds=staf),
-    }  # fmt: skip
-
-
-@pytest.fixture
-def draft(chain, classification):
-    def make(*, subject="Undangan rapat evaluasi SPBE", mode=SigningMode.OWN, reviewers=None, signer=None):
-        return create_draft(
-            actor=chain["staf_user"],
-            position=chain["staf"],
-            details=DraftDetails(
-                letter_type="internal_memo",
-                subject=subject,
-                security_class="ordinary",
-                urgency="normal",
-                classification=classification,
-                signer_position=signer or chain["kadis"],
-                signing_mode=mode,
-                on_behalf_of=chain["kadis"] if mode != SigningMode.OWN else None,
-            ),
-            recipients=[
-                RecipientSpec(kind=OutgoingRecipient.Kind.TO, position=chain["other_head"]),
-                RecipientSpec(kind=OutgoingRecipient.Kind.COPY, name="Inspektur Provinsi"),
-            ],
-            body_html="<p>Dengan hormat, kami mengundang Bapak/Ibu.</p><script>alert(1)</script>",
-            reviewers=[chain["kabid"], chain["sekdis"]] if reviewers is None else reviewers,
-        )
-
-    return make
-
-
-def _approved(draft, chain, **kwargs):
-    letter = draft(**kwargs)
-    submit_for_review(actor=chain["staf_user"], letter=letter)
-    paraf(actor=chain["kabid_user"], letter=letter)
-    paraf(actor=chain["sekdis_user"], letter=letter)
-    letter.refresh_from_db()
-    return letter
 
 
 def test_the_review_chain_is_proposed_from_the_hierarchy(chain):
@@ -114,8 +60,10 @@ def test_reviewers_paraf_in_order_and_a_return_goes_back_to_the_drafter(draft, c
     assert letter.review_steps.filter(round=2, status="approved").count() == 2
 
 
-def test_only_the_signer_or_an_acting_official_inside_the_dates_may_sign(draft, chain, make_user, today):
-    letter = _approved(draft, chain)
+def test_only_the_signer_or_an_acting_official_inside_the_dates_may_sign(
+    approved, draft, chain, make_user, today
+):
+    letter = approved()
     lapsed_plt = make_user(acts_for=chain["kadis"], until=today - timedelta(days=1))
     for outsider in (chain["sekdis_user"], lapsed_plt):
         with pytest.raises(Refused) as refusal:
@@ -130,9 +78,11 @@ def _pdf_text(letter) -> str:
         return "\n".join(page.extract_text() for page in PdfReader(BytesIO(handle.read())).pages)
 
 
-def test_signing_numbers_renders_and_signs_once(draft, chain, django_capture_on_commit_callbacks, today):
+def test_signing_numbers_renders_and_signs_once(
+    approved, draft, chain, django_capture_on_commit_callbacks, today
+):
     enrol(user=chain["kadis_user"], passphrase=PASSPHRASE)
-    letter = _approved(draft, chain)
+    letter = approved()
     with django_capture_on_commit_callbacks(execute=True):
         request_signature(actor=chain["kadis_user"], letter=letter, passphrase=PASSPHRASE)
     letter.refresh_from_db()
@@ -152,9 +102,9 @@ def test_signing_numbers_renders_and_signs_once(draft, chain, django_capture_on_
     assert (letter.number_seq, letter.signed_sha256) == (1, first_pdf)
 
 
-def test_a_task_that_died_after_numbering_keeps_the_number_when_it_runs_again(draft, chain):
+def test_a_task_that_died_after_numbering_keeps_the_number_when_it_runs_again(approved, draft, chain):
     enrol(user=chain["kadis_user"], passphrase=PASSPHRASE)
-    letter = _approved(draft, chain)
+    letter = approved()
     request_signature(actor=chain["kadis_user"], letter=letter, passphrase=PASSPHRASE)
     numbered = assign_number(letter_id=letter.pk)  # the first run got this far, then the worker died
 
@@ -164,9 +114,9 @@ def test_a_task_that_died_after_numbering_keeps_the_number_when_it_runs_again(dr
     assert OutgoingLetter.objects.filter(number_seq__isnull=False).count() == 1
 
 
-def test_a_wrong_passphrase_gives_the_letter_back_with_a_clear_message(draft, chain):
+def test_a_wrong_passphrase_gives_the_letter_back_with_a_clear_message(approved, draft, chain):
     enrol(user=chain["kadis_user"], passphrase=PASSPHRASE)
-    letter = _approved(draft, chain)
+    letter = approved()
     request_signature(actor=chain["kadis_user"], letter=letter, passphrase="bukan-sandinya")
     assert sign_outgoing(letter_id=letter.pk) is False
     letter.refresh_from_db()
@@ -175,12 +125,10 @@ def test_a_wrong_passphrase_gives_the_letter_back_with_a_clear_message(draft, ch
     assert request.state == SigningRequest.State.REFUSED and request.error == "Kata sandi TTE salah."
 
 
-def test_a_plt_signing_on_behalf_shows_both_on_the_letter(draft, chain, make_user):
+def test_a_plt_signing_on_behalf_shows_both_on_the_letter(approved, draft, chain, make_user):
     plt = make_user(acts_for=chain["sekdis"], full_name="Yohanes Manafe")
     enrol(user=plt, passphrase=PASSPHRASE)
-    letter = _approved(
-        draft,
-        chain,
+    letter = approved(
         mode=SigningMode.ON_BEHALF,
         signer=chain["sekdis"],
         reviewers=[chain["kabid"], chain["sekdis"]],
@@ -193,8 +141,8 @@ def test_a_plt_signing_on_behalf_shows_both_on_the_letter(draft, chain, make_use
 
 
 @pytest.mark.django_db(transaction=True)
-def test_thirty_parallel_signings_get_thirty_consecutive_numbers(draft, chain):
-    letters = [_approved(draft, chain, subject=f"Surat {n}") for n in range(30)]
+def test_thirty_parallel_signings_get_thirty_consecutive_numbers(approved, draft, chain):
+    letters = [approved(subject=f"Surat {n}") for n in range(30)]
 
     def number(letter_id: int) -> int:
         try:
@@ -208,7 +156,7 @@ def test_thirty_parallel_signings_get_thirty_consecutive_numbers(draft, chain):
 
 
 def test_a_signed_letter_reaches_the_other_opd_as_an_incoming_letter_and_outsiders_by_email(
-    draft, chain, make_user, django_capture_on_commit_callbacks, mailoutbox
+    approved, draft, chain, make_user, django_capture_on_commit_callbacks, mailoutbox
 ):
     from persuratan.models import IncomingLetter
     from persuratan.selectors import inbox_for
@@ -216,7 +164,7 @@ def test_a_signed_letter_reaches_the_other_opd_as_an_incoming_letter_and_outside
 
     head_of_other = make_user(holds=chain["other_head"])
     enrol(user=chain["kadis_user"], passphrase=PASSPHRASE)
-    letter = _approved(draft, chain)
+    letter = approved()
     OutgoingRecipient.objects.create(letter=letter, kind="to", name="Rektor", email="rektor@kampus.ac.id")
     with django_capture_on_commit_callbacks(execute=True):
         request_signature(actor=chain["kadis_user"], letter=letter, passphrase=PASSPHRASE)

@@ -3,12 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from persuratan.models import OutgoingLetter, OutgoingRecipient, ReviewStep, SigningMode
-from persuratan.services.outgoing import DraftDetails, RecipientSpec, create_draft, paraf, submit_for_review
+from persuratan.models import OutgoingLetter, ReviewStep, SigningMode
+from persuratan.services.outgoing import submit_for_review
+from tests.persuratan.conftest import PASSPHRASE
 from tte.services import enrol
 
 pytestmark = pytest.mark.django_db
-PASSPHRASE = "sandi-tte-kadis"
 
 
 @pytest.fixture(autouse=True)
@@ -16,57 +16,30 @@ def _no_otp(settings):
     settings.OTP_REQUIRED = False
 
 
-@pytest.fixture
-def chain(opd, other_opd, make_position, make_user):
-    kadis = make_position(name="Kepala Dinas Kominfos", heads_opd=True)
-    sekdis = make_position(name="Sekretaris Dinas", parent=kadis)
-    kabid = make_position(name="Kepala Bidang Aplikasi", parent=sekdis)
-    staf = make_position(name="Pranata Komputer", parent=kabid, kind="fungsional")
-    other_head = make_position(name="Kepala Dinas Sosial", opd=other_opd, heads_opd=True)
-    return {
-        "kadis": kadis, "sekdis": sekdis, "kabid": kabid, "staf": staf, "other_head": other_head,
-        "kadis_user": make_user(holds=kadis, full_name="Hendra Siregar"),
-        "sekdis_user": make_user(holds=sekdis), "kabid_user": make_user(holds=kabid),
-        "staf_user": make_user(holds=staf),
-    }  # fmt: skip
-
-
-@pytest.fixture
-def draft(chain, classification):
-    def make():
-        return create_draft(
-            actor=chain["staf_user"],
-            position=chain["staf"],
-            details=DraftDetails(
-                letter_type="internal_memo",
-                subject="Undangan rapat evaluasi SPBE",
-                security_class="ordinary",
-                urgency="normal",
-                classification=classification,
-                signer_position=chain["kadis"],
-            ),
-            recipients=[RecipientSpec(kind=OutgoingRecipient.Kind.TO, position=chain["other_head"])],
-            body_html="<p>Dengan hormat, kami mengundang Bapak/Ibu.</p>",
-            reviewers=[chain["kabid"], chain["sekdis"]],
-        )
-
-    return make
-
-
-def _approved(draft, chain):
-    letter = draft()
-    submit_for_review(actor=chain["staf_user"], letter=letter)
-    paraf(actor=chain["kabid_user"], letter=letter)
-    paraf(actor=chain["sekdis_user"], letter=letter)
-    letter.refresh_from_db()
-    return letter
+def test_a_new_draft_starts_by_choosing_the_letter_type(client, chain):
+    client.force_login(chain["staf_user"])
+    response = client.get(reverse("surat_keluar:new"))
+    assert "form" not in response.context
+    assert [row.label for row in response.context["templates"]] == [
+        "Nota Dinas",
+        "Surat Dinas",
+        "Surat Undangan",
+        "Surat Edaran",
+        "Surat Tugas",
+        "Surat Keterangan",
+        "Berita Acara",
+    ]
+    unknown = client.get(reverse("surat_keluar:new"), {"jenis": "decree"})
+    assert "form" not in unknown.context, "types without a layout are not offered"
 
 
 def test_the_new_draft_form_proposes_the_superiors_as_reviewers(client, chain):
     client.force_login(chain["staf_user"])
-    form = client.get(reverse("surat_keluar:new")).context["form"]
+    form = client.get(reverse("surat_keluar:new"), {"jenis": "internal_memo"}).context["form"]
     assert form["reviewers"].initial == [chain["kabid"].pk, chain["sekdis"].pk]
     assert form["signer_position"].initial == chain["kadis"].pk
+    assert form["letter_type"].initial == "internal_memo"
+    assert "${perihal}" in form["body"].initial, "the body starts from the nota dinas template"
 
 
 def test_a_drafter_creates_a_draft_through_the_form(client, chain, classification):
@@ -175,10 +148,10 @@ def test_a_stranger_gets_404_on_the_letter_page_and_the_pdf(client, draft, chain
 
 
 def test_the_signer_signs_and_the_status_partial_shows_the_number(
-    client, draft, chain, django_capture_on_commit_callbacks
+    approved, client, draft, chain, django_capture_on_commit_callbacks
 ):
     enrol(user=chain["kadis_user"], passphrase=PASSPHRASE)
-    letter = _approved(draft, chain)
+    letter = approved()
     client.force_login(chain["kadis_user"])
     page = client.get(reverse("surat_keluar:letter", args=[letter.pk]))
     assert page.context["can_sign"]
@@ -196,10 +169,10 @@ def test_the_signer_signs_and_the_status_partial_shows_the_number(
 
 
 def test_a_wrong_passphrase_shows_the_refusal_in_the_status(
-    client, draft, chain, django_capture_on_commit_callbacks
+    approved, client, draft, chain, django_capture_on_commit_callbacks
 ):
     enrol(user=chain["kadis_user"], passphrase=PASSPHRASE)
-    letter = _approved(draft, chain)
+    letter = approved()
     client.force_login(chain["kadis_user"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("surat_keluar:sign", args=[letter.pk]), {"passphrase": "salah"})
@@ -209,8 +182,8 @@ def test_a_wrong_passphrase_shows_the_refusal_in_the_status(
     assert "Ditolak" in status
 
 
-def test_someone_else_cannot_sign_and_sees_why(client, draft, chain):
-    letter = _approved(draft, chain)
+def test_someone_else_cannot_sign_and_sees_why(approved, client, draft, chain):
+    letter = approved()
     client.force_login(chain["sekdis_user"])
     response = client.post(reverse("surat_keluar:sign", args=[letter.pk]), {"passphrase": PASSPHRASE})
     assert "Anda tidak berwenang menandatangani surat ini hari ini." in response.content.decode()
