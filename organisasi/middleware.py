@@ -4,6 +4,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from kantor_virtual.access import is_public
 from organisasi.selectors import positions_for, requires_second_factor
 
 ACTING_POSITION_SESSION_KEY = "acting_position_id"
@@ -28,15 +29,17 @@ class ActingPositionMiddleware:
         return self.get_response(request)
 
 
-def _url_name(path: str) -> str | None:
+def _open_without_second_factor(path: str, open_names: set[str]) -> bool:
     try:
-        return resolve(path).url_name
+        match = resolve(path)
     except Resolver404:
-        return None
+        return False
+    return match.url_name in open_names or is_public(match.func)
 
 
 class SecondFactorMiddleware:
-    """Pimpinan and admins who have not confirmed a TOTP code this session reach only the OTP pages."""
+    """Pimpinan and admins who have not confirmed a TOTP code this session reach only the OTP pages
+    and the public ones (kantor_virtual.access.public)."""
 
     OPEN_URL_NAMES = {"otp_verify", "otp_setup", "logout"}
 
@@ -49,7 +52,7 @@ class SecondFactorMiddleware:
             settings.OTP_REQUIRED
             and user.is_authenticated
             and not user.is_verified()
-            and _url_name(request.path_info) not in self.OPEN_URL_NAMES
+            and not _open_without_second_factor(request.path_info, self.OPEN_URL_NAMES)
             and requires_second_factor(user=user)
         ):
             return redirect("organisasi:otp_verify")

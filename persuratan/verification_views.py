@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kantor_virtual.access import public
 from persuratan.models import OutgoingLetter, SecurityClass
 from persuratan.outgoing_selectors import signed_letter_by_code, signed_letter_by_sha256
 from persuratan.rendering import signature_block
@@ -70,6 +71,7 @@ def _over_limit(request: HttpRequest) -> bool:
     return count > UPLOADS_PER_WINDOW
 
 
+@public
 @never_cache
 @require_GET
 def letter(request: HttpRequest, code: str) -> HttpResponse:
@@ -86,6 +88,7 @@ def letter(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "persuratan/verification_letter.html", context)
 
 
+@public
 @never_cache
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:

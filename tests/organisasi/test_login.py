@@ -51,6 +51,16 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client, 
     assert "_auth_user_id" not in client.session
 
 
+def test_public_pages_stay_open_to_a_pimpinan_who_has_not_entered_the_code(client, head, settings):
+    settings.OTP_REQUIRED = True
+    client.post(LOGIN, {"username": head.nip, "password": TEST_PASSWORD})
+
+    assert client.get(reverse("verifikasi:upload")).status_code == 200
+    assert client.get(reverse("verifikasi:letter", args=["kode-tidak-dikenal"])).status_code == 404
+    assert client.get(reverse("tte:crl")).status_code == 200
+    assert client.get(reverse("surat_keluar:overview")).url == reverse("organisasi:otp_verify")
+
+
 def test_pimpinan_must_enrol_and_confirm_a_totp_code_before_anything_else(client, head, settings):
     settings.OTP_REQUIRED = True
     client.post(LOGIN, {"username": head.nip, "password": TEST_PASSWORD})
