@@ -21,7 +21,7 @@ from persuratan.models import (
     SecurityClass,
 )
 from persuratan.search import SearchHit, SearchPage, counted_page, highlighted, words_query
-from persuratan.selectors import classification_ids, day_start
+from persuratan.selectors import Access, classification_ids, day_start
 
 PAGE_SIZE = 50
 
@@ -97,21 +97,25 @@ def awaiting_my_signature(*, user: User) -> list[OutgoingLetter]:
 
 def visible_outgoing(*, user: User, pk: int) -> OutgoingLetter | None:
     """The letter for its drafter, reviewers of any round, holders of the signer position and the
-    OPD's operators; None for everyone else (the view answers 404, so ids cannot be probed)."""
+    OPD's operators; None for everyone else (the view answers 404, so ids cannot be probed).
+
+    `letter.access` says how much: an operator who is none of the others sees only the metadata of
+    a rahasia letter, as with incoming letters."""
     if not user.is_authenticated:
         return None
     letter = _letters().select_related("opd", "on_behalf_of").filter(pk=pk).first()
     if letter is None:
         return None
-    if letter.drafter_id == user.pk:
-        return letter
     positions = _my_position_ids(user)
     if (
-        letter.signer_position_id in positions
+        letter.drafter_id == user.pk
+        or letter.signer_position_id in positions
         or letter.review_steps.filter(position_id__in=positions).exists()
     ):
+        letter.access = Access(metadata=True, full=True)
         return letter
     if role_scope(user=user, role=RoleGrant.Role.OPERATOR).covers(letter.opd_id):
+        letter.access = Access(metadata=True, full=letter.security_class not in SecurityClass.narrowed())
         return letter
     return None
 

@@ -46,9 +46,10 @@ def _letter_url(letter: OutgoingLetter) -> str:
     return reverse("surat_keluar:letter", args=[letter.pk])
 
 
-def _found(request: HttpRequest, pk: int) -> OutgoingLetter:
+def _found(request: HttpRequest, pk: int, *, content: bool = False) -> OutgoingLetter:
+    """The letter if the user may see it; with `content`, only if they may read it too."""
     letter = visible_outgoing(user=request.user, pk=pk)
-    if letter is None:
+    if letter is None or (content and not letter.access.full):
         raise Http404
     return letter
 
@@ -113,6 +114,7 @@ def _letter_page(request: HttpRequest, letter: OutgoingLetter, **forms) -> HttpR
     is_drafter = letter.drafter_id == request.user.pk
     context = {
         "letter": letter,
+        "can_read": letter.access.full,
         "version": version,
         "versions": list(letter.versions.select_related("author").order_by("-number")),
         "steps": list(letter.review_steps.select_related("position", "acted_by", "version")),
@@ -216,7 +218,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter laid out as its PDF will be (the same template), as a page: cheap enough for a request."""
-    letter = _found(request, pk)
+    letter = _found(request, pk, content=True)
     if letter.status == OutgoingLetter.Status.SIGNED:
         return redirect("surat_keluar:signed_pdf", pk=letter.pk)
     context = naskah_context(letter)
@@ -227,7 +229,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Any two versions; by default the one before the latest against the latest."""
-    letter = _found(request, pk)
+    letter = _found(request, pk, content=True)
     versions = list(letter.versions.select_related("author").order_by("number"))
     by_number = {version.number: version for version in versions}
     new = by_number.get(_int(request.GET.get("b")), versions[-1])
@@ -251,7 +253,7 @@ def _int(value: str | None) -> int | None:
 @login_required
 @require_GET
 def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
-    letter = _found(request, pk)
+    letter = _found(request, pk, content=True)
     found = letter.attachments.filter(pk=attachment_id).first()
     if found is None:
         raise Http404
@@ -270,7 +272,7 @@ def signing_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
-    letter = _found(request, pk)
+    letter = _found(request, pk, content=True)
     if letter.status != OutgoingLetter.Status.SIGNED or not letter.signed_pdf:
         raise Http404
     return private_file_response(

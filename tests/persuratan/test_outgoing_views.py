@@ -189,3 +189,26 @@ def test_someone_else_cannot_sign_and_sees_why(approved, client, draft, chain):
     assert "Anda tidak berwenang menandatangani surat ini hari ini." in response.content.decode()
     letter.refresh_from_db()
     assert letter.status == OutgoingLetter.Status.APPROVED
+
+
+def test_the_opds_operator_sees_only_the_metadata_of_a_rahasia_letter(
+    client, draft, opd, make_operator, make_scan
+):
+    letter = draft(subject="Penanganan insiden keamanan siber", attachments=[make_scan(name="log.pdf")])
+    client.force_login(make_operator(opd=opd))
+    ordinary = client.get(reverse("surat_keluar:letter", args=[letter.pk])).content.decode()
+    assert "Penanganan insiden keamanan siber" in ordinary and "Dengan hormat" in ordinary
+
+    OutgoingLetter.objects.filter(pk=letter.pk).update(security_class="secret")
+    page = client.get(reverse("surat_keluar:letter", args=[letter.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and letter.classification.code in html
+    assert "Penanganan insiden" not in html and "Dengan hormat" not in html and "log.pdf" not in html
+    attachment = letter.attachments.get()
+    for url in (
+        reverse("surat_keluar:preview", args=[letter.pk]),
+        reverse("surat_keluar:compare", args=[letter.pk]),
+        reverse("surat_keluar:attachment", args=[letter.pk, attachment.pk]),
+        reverse("surat_keluar:signed_pdf", args=[letter.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
