@@ -72,6 +72,9 @@ def _open_positions() -> QuerySet[Position]:
     )
 
 
+MAX_REVIEWERS = 5
+
+
 class DraftForm(LetterMetadataForm):
     signer_position = ProvincePositionField(
         label="Penandatangan", queryset=Position.objects.none(), empty_label="— pilih jabatan —"
@@ -112,13 +115,6 @@ class DraftForm(LetterMetadataForm):
         required=False,
         help_text="PDF, JPEG atau PNG; dikirim bersama surat kepada setiap penerima.",
     )
-    reviewers = ProvincePositionsField(
-        label="Pemaraf (berurutan)",
-        queryset=Position.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Usulan dari atasan Anda sudah dipilih. Paraf berjalan sesuai urutan dalam daftar.",
-    )
 
     def __init__(self, *args, position: Position, letter_type: str, starting_body: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -132,24 +128,29 @@ class DraftForm(LetterMetadataForm):
             self.fields[name].queryset = positions
         head = positions.filter(opd_id=position.opd_id, heads_opd=True).first()
         proposed = propose_review_chain(drafter_position=position, signer_position=head) if head else []
-        # The proposed chain comes first, in order, so the list's order is the paraf order.
-        proposed_ids = [p.pk for p in proposed]
-        self.fields["reviewers"].queryset = positions
-        self.fields["reviewers"].choices = [
-            (p.pk, self.fields["reviewers"].label_from_instance(p))
-            for p in [*proposed, *positions.exclude(pk__in=proposed_ids)]
-        ]
         if head is not None:
             self.fields["signer_position"].initial = head.pk
-        self.fields["reviewers"].initial = proposed_ids
+        # One select per step, so the order on screen is the paraf order; the proposal fills the first ones.
+        for step in range(1, MAX_REVIEWERS + 1):
+            self.fields[f"reviewer_{step}"] = ProvincePositionField(
+                label=f"Pemaraf ke-{step}",
+                queryset=positions,
+                required=False,
+                empty_label="— tidak ada —",
+                initial=proposed[step - 1].pk if step <= len(proposed) else None,
+            )
 
-    def clean_reviewers(self) -> list[Position]:
-        chosen = {p.pk: p for p in self.cleaned_data["reviewers"]}
-        submitted = [int(pk) for pk in self.data.getlist(self.add_prefix("reviewers")) if pk.isdigit()]
-        return [chosen[pk] for pk in dict.fromkeys(submitted) if pk in chosen]
+    def reviewer_fields(self) -> list[forms.BoundField]:
+        return [self[f"reviewer_{step}"] for step in range(1, MAX_REVIEWERS + 1)]
 
     def clean(self):
         cleaned = super().clean()
+        chain = [cleaned.get(f"reviewer_{step}") for step in range(1, MAX_REVIEWERS + 1)]
+        cleaned["reviewers"] = [position for position in chain if position is not None]
+        if len(set(cleaned["reviewers"])) < len(cleaned["reviewers"]):
+            self.add_error(None, "Satu jabatan cukup sekali dalam rantai paraf.")
+        if cleaned.get("signer_position") in cleaned["reviewers"]:
+            self.add_error(None, "Penanda tangan tidak perlu memaraf; hapus jabatannya dari rantai paraf.")
         external = any(cleaned.get(f"external_{part}") for part in ("institution", "address", "email"))
         if external and not cleaned.get("external_name"):
             self.add_error("external_name", "Isi nama penerima di luar provinsi.")
