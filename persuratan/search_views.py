@@ -43,6 +43,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "results": results,
             "searched": bool(form.data.get("q", "").strip()),
+            "filtered": any(form.data.get(name) for name in form.fields if name != "q"),
             "partial": partial,
         },
     )

@@ -48,27 +48,37 @@ def test_the_new_draft_form_proposes_the_superiors_as_reviewers(client, chain):
     assert "${perihal}" in form["body"].initial, "the body starts from the nota dinas template"
 
 
+def _form_data(chain, classification, **fields) -> dict:
+    """What the draft form posts for a nota dinas to the other OPD's head; `fields` change or add."""
+    return {
+        "letter_type": "internal_memo",
+        "subject": "Rapat evaluasi SPBE",
+        "security_class": "ordinary",
+        "urgency": "normal",
+        "classification": str(classification.pk),
+        "attachment_count": "0",
+        "signer_position": str(chain["kadis"].pk),
+        "signing_mode": SigningMode.OWN,
+        "addressees": [str(chain["other_head"].pk)],
+        "body": "<p>Dengan hormat.</p>",
+    } | fields
+
+
 def test_a_drafter_creates_a_draft_through_the_form(client, chain, classification):
     client.force_login(chain["staf_user"])
     response = client.post(
         reverse("surat_keluar:new"),
-        {
-            "letter_type": "internal_memo",
-            "subject": "Rapat evaluasi SPBE",
-            "security_class": "ordinary",
-            "urgency": "normal",
-            "classification": str(classification.pk),
-            "attachment_count": "0",
-            "signer_position": str(chain["kadis"].pk),
-            "signing_mode": SigningMode.OWN,
-            "addressees": [str(chain["other_head"].pk)],
-            "external_name": "Kepala BPS Provinsi",
-            "external_email": "bps@example.org",
-            "copies": [str(chain["sekdis"].pk)],
-            "body": "<p>Dengan hormat.</p><script>alert(1)</script>",
-            "reviewer_1": str(chain["sekdis"].pk),
-            "reviewer_3": str(chain["kabid"].pk),
-        },
+        _form_data(
+            chain,
+            classification,
+            addressees=[str(chain["other_head"].pk)],
+            external_name="Kepala BPS Provinsi",
+            external_email="bps@example.org",
+            copies=[str(chain["sekdis"].pk)],
+            body="<p>Dengan hormat.</p><script>alert(1)</script>",
+            reviewer_1=str(chain["sekdis"].pk),
+            reviewer_3=str(chain["kabid"].pk),
+        ),
     )
     assert response.status_code == 302, response.context["form"].errors
     letter = OutgoingLetter.objects.get()
@@ -85,20 +95,7 @@ def test_a_drafter_creates_a_draft_through_the_form(client, chain, classificatio
 
 def test_a_draft_without_addressees_is_refused_with_the_input_kept(client, chain, classification):
     client.force_login(chain["staf_user"])
-    response = client.post(
-        reverse("surat_keluar:new"),
-        {
-            "letter_type": "internal_memo",
-            "subject": "Rapat evaluasi SPBE",
-            "security_class": "ordinary",
-            "urgency": "normal",
-            "classification": str(classification.pk),
-            "attachment_count": "0",
-            "signer_position": str(chain["kadis"].pk),
-            "signing_mode": SigningMode.OWN,
-            "body": "<p>Dengan hormat.</p>",
-        },
-    )
+    response = client.post(reverse("surat_keluar:new"), _form_data(chain, classification, addressees=[]))
     assert response.status_code == 200
     assert "Isi sedikitnya satu tujuan surat." in response.content.decode()
     assert response.context["form"]["subject"].value() == "Rapat evaluasi SPBE"
@@ -232,19 +229,8 @@ def test_a_chain_with_a_repeated_position_or_the_signer_is_refused(
     client, chain, classification, chain_fields, message
 ):
     client.force_login(chain["staf_user"])
-    data = {
-        "letter_type": "internal_memo",
-        "subject": "Rapat evaluasi SPBE",
-        "security_class": "ordinary",
-        "urgency": "normal",
-        "classification": str(classification.pk),
-        "attachment_count": "0",
-        "signer_position": str(chain["kadis"].pk),
-        "signing_mode": SigningMode.OWN,
-        "addressees": [str(chain["other_head"].pk)],
-        "body": "<p>Dengan hormat.</p>",
-    } | {field: str(chain[key].pk) for field, key in chain_fields.items()}
-    response = client.post(reverse("surat_keluar:new"), data)
+    chosen = {field: str(chain[key].pk) for field, key in chain_fields.items()}
+    response = client.post(reverse("surat_keluar:new"), _form_data(chain, classification, **chosen))
     assert response.status_code == 200 and message in response.content.decode()
     assert response.context["form"]["reviewer_1"].value() == str(chain["kabid"].pk), "input kept"
     assert not OutgoingLetter.objects.exists()
