@@ -17,6 +17,7 @@ COPY organisasi ./organisasi
 COPY persuratan ./persuratan
 COPY disposisi ./disposisi
 COPY tte ./tte
+COPY layanan_publik ./layanan_publik
 RUN pip install "setuptools==80.10.2" wheel && pip install --no-build-isolation .
 COPY . .
 

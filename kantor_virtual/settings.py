@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "persuratan",
     "disposisi",
     "tte",
+    "layanan_publik",
 ]
 
 MIDDLEWARE = [

@@ -9,11 +9,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
 from kantor_virtual.models import Event
 
 GENESIS_HASH = "0" * 64
+
+# Sent once the event's transaction commits (`target`, `event`): a higher app follows what happens
+# to a lower app's objects — the portal tells a citizen that their letter was disposed — without
+# the lower app knowing it exists.
+event_recorded = Signal()
 
 
 def _canonical_details(details: dict | None) -> dict:
@@ -79,6 +85,7 @@ def record_event(
     )
     event.hash = compute_hash(event)
     event.save(force_insert=True)
+    transaction.on_commit(lambda: event_recorded.send(sender=type(target), target=target, event=event))
     return event
 
 

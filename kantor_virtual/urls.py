@@ -16,6 +16,10 @@ urlpatterns = [
     path("", include("disposisi.sheet_urls")),
     path("", include("tte.urls")),
     path("", include("persuratan.verification_urls")),
+    path("", include("layanan_publik.catalogue_urls")),
+    path("", include("layanan_publik.account_urls")),
+    path("", include("layanan_publik.submission_urls")),
+    path("", include("layanan_publik.survey_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -184,6 +184,9 @@ class IncomingLetter(models.Model):
 
     sender = models.ForeignKey(Correspondent, on_delete=models.PROTECT, related_name="letters")
     sender_name = models.CharField("pengirim", max_length=255)
+    # Where a reply goes when the sender is outside the province (a citizen, a business).
+    sender_address = models.CharField("alamat pengirim", max_length=255, blank=True)
+    sender_email = models.EmailField("surel pengirim", blank=True)
     sender_number = models.CharField("nomor surat", max_length=100)
     letter_date = models.DateField("tanggal surat")
     received_on = models.DateField("tanggal diterima")
@@ -444,6 +447,14 @@ class OutgoingLetter(models.Model):
         Position, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="atas nama"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    in_reply_to = models.ForeignKey(
+        IncomingLetter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replies",
+        verbose_name="membalas surat",
+    )
 
     # Filled once, by the signing task, and never changed afterwards.
     number_year = models.PositiveSmallIntegerField(null=True, blank=True)

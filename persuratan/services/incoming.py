@@ -38,6 +38,7 @@ class Sender:
     kind: str
     name: str
     address: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,8 @@ def receive_letter(
         origin_key=origin_key,
         sender=sender,
         sender_name=sender.name,
+        sender_address=details.sender.address.strip(),
+        sender_email=details.sender.email.strip(),
         sender_number=details.sender_number.strip(),
         letter_date=details.letter_date,
         received_on=details.received_on,
