@@ -199,6 +199,8 @@ class Submission(models.Model):
         OutgoingLetter, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The tanda terima, rendered by a worker after each (re)submission.
+    receipt = models.FileField(storage=private_storage, upload_to="tanda-terima/", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "permohonan"
