@@ -204,6 +204,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Scans and attachments live outside the web root and are served only through permission checks.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
+# Files in one public submission (each within UPLOAD_MAX_MB).
+PORTAL_MAX_DOCUMENTS = env_int("PORTAL_MAX_DOCUMENTS", 10)
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "console://")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kantor Virtual <noreply@kantor-virtual.local>")
