@@ -1,10 +1,13 @@
 """A Dinas Sosial that offers a service with a form and documents, and the people who use it:
 applicants (a person, a business), the OPD's operator and its Kepala Dinas."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
-from layanan_publik.models import Applicant, Service, ServiceDocument, ServiceField
+from layanan_publik.models import Applicant, Service, ServiceDocument, ServiceField, Submission
+from layanan_publik.workdays import add_working_days
 from organisasi.models import User
 
 
@@ -88,3 +91,32 @@ def make_applicant(db):
 @pytest.fixture
 def applicant(make_applicant):
     return make_applicant()
+
+
+@pytest.fixture
+def make_submission(make_applicant, register):
+    """`make_submission(service=..., submitted_at=..., finished_at=...)`: a submission as the portal
+    leaves it, written directly (the survey, statistics and complaint tests need its end state, not the
+    way there). Finished by default; accepted and finished ones have their letter, registered for real."""
+
+    def make(
+        *, service, applicant=None, status=Submission.Status.FINISHED, submitted_at=None, finished_at=None
+    ) -> Submission:
+        submitted_at = submitted_at or timezone.now() - timedelta(days=10)
+        if status == Submission.Status.FINISHED and finished_at is None:
+            finished_at = submitted_at + timedelta(days=3)
+        letter = None
+        if status in (Submission.Status.ACCEPTED, Submission.Status.FINISHED):
+            letter = register(opd=service.opd, to=[service.addressee])
+        return Submission.objects.create(
+            service=service,
+            opd=service.opd,
+            applicant=applicant or make_applicant(),
+            status=status,
+            submitted_at=submitted_at,
+            due_on=add_working_days(timezone.localdate(submitted_at), service.sla_days),
+            letter=letter,
+            finished_at=finished_at,
+        )
+
+    return make
