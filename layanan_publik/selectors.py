@@ -48,6 +48,10 @@ class QueueRow:
     submission: Submission
     days_left: int  # working days until the time limit; negative when overdue
 
+    @property
+    def days_late(self) -> int:
+        return -self.days_left
+
 
 def verification_queue(*, opd: Opd, today: date | None = None) -> list[QueueRow]:
     """New and corrected submissions of the OPD, the nearest time limit first (index submission_queue)."""

@@ -9,7 +9,7 @@ from kantor_virtual.forms import MultipleFileField, StyledForm
 from organisasi.models import Position
 from persuratan.forms import LetterMetadataForm
 from persuratan.letter_templates import DRAFTABLE_TYPES
-from persuratan.models import OutgoingRecipient, SigningMode
+from persuratan.models import IncomingLetter, OutgoingRecipient, SigningMode
 from persuratan.services.outgoing import DraftDetails, RecipientSpec, propose_review_chain
 
 # What the editor offers matches what services.outgoing.sanitize_body keeps.
@@ -116,8 +116,24 @@ class DraftForm(LetterMetadataForm):
         help_text="PDF, JPEG atau PNG; dikirim bersama surat kepada setiap penerima.",
     )
 
-    def __init__(self, *args, position: Position, letter_type: str, starting_body: str, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        position: Position,
+        letter_type: str,
+        starting_body: str,
+        reply_to: IncomingLetter | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.reply_to = reply_to
+        if reply_to is not None:
+            # A reply goes back to whoever sent the letter, under the letter's classification.
+            self.fields["subject"].initial = f"Jawaban atas {reply_to.subject}"
+            self.fields["classification"].initial = reply_to.classification_id
+            self.fields["external_name"].initial = reply_to.sender_name
+            self.fields["external_address"].initial = reply_to.sender_address
+            self.fields["external_email"].initial = reply_to.sender_email
         # The type was chosen on the step before, and the body starts from the OPD's template for it.
         self.fields["letter_type"].choices = [(kind.value, kind.label) for kind in DRAFTABLE_TYPES]
         self.fields["letter_type"].initial = letter_type
@@ -170,6 +186,7 @@ class DraftForm(LetterMetadataForm):
             signing_mode=data["signing_mode"],
             on_behalf_of=data["on_behalf_of"],
             attachment_count=max(data["attachment_count"], len(data["attachments"])),
+            in_reply_to=self.reply_to,
         )
 
     def recipients(self) -> list[RecipientSpec]:

@@ -17,7 +17,7 @@ from kantor_virtual.errors import Refused
 from kantor_virtual.files import private_file_response
 from organisasi.selectors import position_ids_for
 from persuratan.letter_templates import layout_for
-from persuratan.models import LetterType, OutgoingLetter, SigningRequest
+from persuratan.models import IncomingLetter, LetterType, OutgoingLetter, SigningRequest
 from persuratan.outgoing_forms import DraftForm, ReviewNoteForm, ReviseForm, SignForm
 from persuratan.outgoing_selectors import (
     awaiting_my_paraf,
@@ -29,6 +29,7 @@ from persuratan.outgoing_selectors import (
     visible_outgoing,
 )
 from persuratan.rendering import naskah_context
+from persuratan.selectors import visible_letter
 from persuratan.services.outgoing import (
     create_draft,
     latest_version,
@@ -74,9 +75,14 @@ def new(request: HttpRequest) -> HttpResponse:
     if not position:
         raise PermissionDenied
     bodies = starting_bodies(opd_id=position.opd_id)
+    reply_to = _reply_target(request)
     letter_type = request.POST.get("letter_type") or request.GET.get("jenis")
     if letter_type not in bodies:
-        context = {"templates": templates_of(opd_id=position.opd_id), "position": position}
+        context = {
+            "templates": templates_of(opd_id=position.opd_id),
+            "position": position,
+            "reply_to": reply_to,
+        }
         return render(request, "persuratan/outgoing/choose_type.html", context)
     form = DraftForm(
         request.POST or None,
@@ -84,6 +90,7 @@ def new(request: HttpRequest) -> HttpResponse:
         position=position,
         letter_type=letter_type,
         starting_body=bodies[letter_type],
+        reply_to=reply_to,
     )
     if form.is_valid():
         try:
@@ -101,8 +108,24 @@ def new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Konsep disimpan sebagai versi 1.")
             return redirect(_letter_url(letter))
-    context = {"form": form, "position": position, "letter_type": LetterType(letter_type)}
+    context = {
+        "form": form,
+        "position": position,
+        "letter_type": LetterType(letter_type),
+        "reply_to": reply_to,
+    }
     return render(request, "persuratan/outgoing/new.html", context)
+
+
+def _reply_target(request: HttpRequest) -> IncomingLetter | None:
+    """The incoming letter a new draft answers (`?balas=<id>`), if the user may read it; else 404."""
+    pk = request.POST.get("balas") or request.GET.get("balas")
+    if not pk:
+        return None
+    found = visible_letter(user=request.user, pk=int(pk)) if pk.isdigit() else None
+    if found is None or not found[1].full:
+        raise Http404
+    return found[0]
 
 
 def _letter_page(request: HttpRequest, letter: OutgoingLetter, **forms) -> HttpResponse:

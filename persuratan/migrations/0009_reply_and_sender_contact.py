@@ -5,25 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('persuratan', '0008_outgoing_attachments_and_templates'),
+        ("persuratan", "0008_outgoing_attachments_and_templates"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='incomingletter',
-            name='sender_address',
-            field=models.CharField(blank=True, max_length=255, verbose_name='alamat pengirim'),
+            model_name="incomingletter",
+            name="sender_address",
+            field=models.CharField(blank=True, max_length=255, verbose_name="alamat pengirim"),
         ),
         migrations.AddField(
-            model_name='incomingletter',
-            name='sender_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='surel pengirim'),
+            model_name="incomingletter",
+            name="sender_email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="surel pengirim"),
         ),
         migrations.AddField(
-            model_name='outgoingletter',
-            name='in_reply_to',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replies', to='persuratan.incomingletter', verbose_name='membalas surat'),
+            model_name="outgoingletter",
+            name="in_reply_to",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="replies",
+                to="persuratan.incomingletter",
+                verbose_name="membalas surat",
+            ),
         ),
     ]

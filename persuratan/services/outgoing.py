@@ -30,6 +30,7 @@ from persuratan.letter_templates import check_placeholders
 from persuratan.models import (
     Classification,
     DraftVersion,
+    IncomingLetter,
     OutgoingAttachment,
     OutgoingCounter,
     OutgoingLetter,
@@ -39,6 +40,7 @@ from persuratan.models import (
     SigningRequest,
 )
 from persuratan.outgoing_selectors import current_turn, latest_round
+from persuratan.selectors import letter_access
 from tte.backends import ServiceUnavailable, backend
 
 # What the rich-text editor may leave in a body: paragraphs, emphasis, lists and simple tables.
@@ -89,6 +91,7 @@ class DraftDetails:
     signing_mode: str = SigningMode.OWN
     on_behalf_of: Position | None = None
     attachment_count: int = 0
+    in_reply_to: IncomingLetter | None = None
 
 
 def _acts_for(user: User, position: Position) -> bool:
@@ -120,6 +123,8 @@ def create_draft(
     if not _acts_for(actor, position):
         raise Refused("Anda tidak memegang jabatan ini.", code="not_holder")
     _check_details(details)
+    if details.in_reply_to is not None and not letter_access(user=actor, letter=details.in_reply_to).full:
+        raise Refused("Anda tidak dapat membalas surat yang tidak dapat Anda baca.", code="reply_not_visible")
     if not any(recipient.kind == OutgoingRecipient.Kind.TO for recipient in recipients):
         raise Refused("Isi sedikitnya satu tujuan surat.", code="no_recipient")
     body = _checked_body(body_html)
@@ -138,6 +143,7 @@ def create_draft(
         signing_mode=details.signing_mode,
         on_behalf_of=details.on_behalf_of if details.signing_mode != SigningMode.OWN else None,
         verification_code=secrets.token_urlsafe(18),
+        in_reply_to=details.in_reply_to,
     )
     OutgoingRecipient.objects.bulk_create(
         OutgoingRecipient(
