@@ -1,6 +1,7 @@
 """Kantor Virtual settings. Every deployment-specific value comes from the environment, here only."""
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -32,6 +33,16 @@ def env_int(name: str, default: int) -> int:
         return int(value) if value else default
     except ValueError as error:
         raise ImproperlyConfigured(f"{name} harus bilangan bulat, bukan {value!r}.") from error
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate as django-ratelimit reads it: "5/h", "30/m", "20/10m" (count / [n] s|m|h|d)."""
+    value = os.environ.get(name) or default
+    if not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", value):
+        raise ImproperlyConfigured(
+            f"{name} harus berbentuk jumlah/periode seperti 5/h atau 20/10m, bukan {value!r}."
+        )
+    return value
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -176,6 +187,30 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "organisasi/lockout.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "kantor_virtual.protection.client_ip"
+
+# Abuse protection of public pages (kantor_virtual.protection). Behind a reverse proxy, the number of
+# proxies that append to X-Forwarded-For; 0 takes the connecting address (REMOTE_ADDR) as the client's.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Rates per client address (_IP) and per signed-in account (_ACCOUNT), counted in Redis.
+PORTAL_RATE_REGISTER_IP = env_rate("PORTAL_RATE_REGISTER_IP", "10/h")
+# Failed sign-ins only: a whole office signs in from behind one NAT address, and succeeds.
+PORTAL_RATE_LOGIN_FAILURES_IP = env_rate("PORTAL_RATE_LOGIN_FAILURES_IP", "60/h")
+PORTAL_RATE_SUBMISSION_IP = env_rate("PORTAL_RATE_SUBMISSION_IP", "30/h")
+PORTAL_RATE_SUBMISSION_ACCOUNT = env_rate("PORTAL_RATE_SUBMISSION_ACCOUNT", "10/h")
+PORTAL_RATE_TRACKING_IP = env_rate("PORTAL_RATE_TRACKING_IP", "30/m")
+PORTAL_RATE_RESEND_IP = env_rate("PORTAL_RATE_RESEND_IP", "10/h")
+PORTAL_RATE_RESEND_ACCOUNT = env_rate("PORTAL_RATE_RESEND_ACCOUNT", "3/h")
+PORTAL_RATE_VERIFICATION_IP = env_rate("PORTAL_RATE_VERIFICATION_IP", "20/10m")
+PORTAL_RATE_COMPLAINT_IP = env_rate("PORTAL_RATE_COMPLAINT_IP", "20/h")
+PORTAL_RATE_COMPLAINT_ACCOUNT = env_rate("PORTAL_RATE_COMPLAINT_ACCOUNT", "5/h")
+# A public form sent back sooner than this after it was shown is a bot's.
+PORTAL_MIN_FILL_SECONDS = env_int("PORTAL_MIN_FILL_SECONDS", 3)
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "kantor_virtual.protection.client_ip"
+# A counter that expires between django-ratelimit's add and incr lets the request through instead
+# of refusing it; a Redis that is down still fails the request loudly.
+RATELIMIT_FAIL_OPEN = True
 
 # Pimpinan (holders of a struktural position) and admins must confirm a TOTP code after the password.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", True)

@@ -7,22 +7,18 @@ prints (number, date, signer, OPD, and perihal only for sifat biasa).
 import hashlib
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kantor_virtual.access import public
+from kantor_virtual.protection import limited
 from persuratan.models import OutgoingLetter, SecurityClass
 from persuratan.outgoing_selectors import signed_letter_by_code, signed_letter_by_sha256
 from persuratan.rendering import signature_block
 from persuratan.verification_forms import VerifyUploadForm
 from tte.signing import Verification, verify_pdf
-
-# A fixed window per client IP: verifying a PDF costs a signature validation, so uploads are capped.
-UPLOADS_PER_WINDOW = 20
-WINDOW_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -55,22 +51,6 @@ def _stored_verdict(letter: OutgoingLetter) -> Verdict:
     return verdict_of(verify_pdf(content))
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
-def _over_limit(request: HttpRequest) -> bool:
-    """Count this upload in the client's current window; True once the window's quota is spent."""
-    key = f"verifikasi:unggah:{_client_ip(request)}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS)  # starts the window; later adds leave it running
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        count = 1
-    return count > UPLOADS_PER_WINDOW
-
-
 @public
 @never_cache
 @require_GET
@@ -91,10 +71,9 @@ def letter(request: HttpRequest, code: str) -> HttpResponse:
 @public
 @never_cache
 @require_http_methods(["GET", "POST"])
+# Verifying a PDF costs a signature validation: uploads are capped per client address.
+@limited("verification_upload", ip_rate="PORTAL_RATE_VERIFICATION_IP")
 def upload(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and _over_limit(request):
-        context = {"form": VerifyUploadForm(), "limited": True}
-        return render(request, "persuratan/verification.html", context, status=429)
     form = VerifyUploadForm(request.POST or None, request.FILES or None)
     context = {"form": form}
     if form.is_valid():

@@ -1,6 +1,7 @@
 """Shared fixtures: people by role and position, built with our own models and services."""
 
 import os
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -65,6 +66,26 @@ def _tasks_run_in_process(request):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _own_rate_limit_counters(settings):
+    """Rate limits count in Redis, which outlives a test and a test run: each test counts afresh."""
+    settings.RATELIMIT_CACHE_PREFIX = f"rl:{uuid.uuid4().hex}:"
+
+
+@pytest.fixture(autouse=True)
+def _forms_may_be_sent_at_once(settings):
+    """A test client sends a form the moment it is shown; tests of the bot check set the minimum again."""
+    settings.PORTAL_MIN_FILL_SECONDS = 0
+
+
+@pytest.fixture
+def human_check():
+    """What a browser sends back with a form under the bot check (kantor_virtual.protection)."""
+    from kantor_virtual.protection import STAMP_FIELD, new_stamp
+
+    return {STAMP_FIELD: new_stamp()}
 
 
 @pytest.fixture

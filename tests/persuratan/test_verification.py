@@ -7,7 +7,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from persuratan import verification_views
 from persuratan.models import OutgoingLetter, OutgoingRecipient, SigningMode
 from persuratan.services.outgoing import (
     DraftDetails,
@@ -207,12 +206,12 @@ def test_a_file_over_the_size_limit_is_refused(client, settings, pdf_bytes):
     assert "terlalu besar" in _upload(client, pdf_bytes("Surat besar")).content.decode()
 
 
-def test_uploads_beyond_the_limit_are_answered_with_429(client, monkeypatch, pdf_bytes):
-    monkeypatch.setattr(verification_views, "UPLOADS_PER_WINDOW", 2)
+def test_uploads_beyond_the_limit_are_answered_with_429(client, settings, pdf_bytes):
+    settings.PORTAL_RATE_VERIFICATION_IP = "2/10m"
     content = pdf_bytes("Surat")
     assert [_upload(client, content).status_code for _ in range(3)] == [200, 200, 429]
     limited = _upload(client, content)
-    assert limited.status_code == 429 and "Terlalu banyak pemeriksaan" in limited.content.decode()
+    assert limited.status_code == 429 and "Terlalu banyak permintaan" in limited.content.decode()
     client.defaults["REMOTE_ADDR"] = _random_address()
     assert _upload(client, content).status_code == 200, "another address has its own window"
 
