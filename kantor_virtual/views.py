@@ -12,6 +12,9 @@ from kantor_virtual.pagination import make_cursor, parse_cursor
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Staff start at their positions; a citizen or business (pemohon) at their submissions."""
+    if hasattr(request.user, "applicant"):
+        return redirect("permohonan:mine")
     return render(request, "kantor_virtual/home.html")
 
 

@@ -5,6 +5,7 @@ from django import forms
 
 from kantor_virtual.files import ALLOWED_TYPES, check_upload
 from kantor_virtual.forms import DateInput, MultipleFileField, StyledForm
+from kantor_virtual.protection import HumanCheckMixin
 from layanan_publik.models import Service, ServiceDocument, ServiceField
 from layanan_publik.services.submissions import Upload
 
@@ -25,7 +26,7 @@ def _question(field: ServiceField) -> forms.Field:
     return forms.CharField(max_length=500, **common)
 
 
-class SubmissionForm(StyledForm):
+class SubmissionForm(HumanCheckMixin, StyledForm):
     """The service's questions (`answer_<key>`), one file input per required document
     (`document_<id>`), and any other files. On a resubmission, documents sent before may be kept."""
 
@@ -107,4 +108,6 @@ class DecisionForm(StyledForm):
 
 
 class TrackForm(StyledForm):
+    """A GET form: the rate limit on the look-up guards it, not a bot check."""
+
     kode = forms.CharField(label="Kode lacak", max_length=20, help_text="10 huruf/angka pada tanda terima.")

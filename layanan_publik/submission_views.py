@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kantor_virtual.access import public
 from kantor_virtual.errors import Refused
 from kantor_virtual.files import private_file_response
+from kantor_virtual.protection import limited
 from layanan_publik.models import Applicant, Service, Submission, SubmissionDocument
 from layanan_publik.selectors import (
     applicant_timeline,
@@ -31,7 +32,16 @@ def _detail_url(submission: Submission) -> str:
     return reverse("permohonan:detail", args=[submission.tracking_code])
 
 
+PORTAL = "layanan_publik/base.html"
+
+
 @public
+@limited(
+    "submission",
+    ip_rate="PORTAL_RATE_SUBMISSION_IP",
+    user_rate="PORTAL_RATE_SUBMISSION_ACCOUNT",
+    frame=PORTAL,
+)
 @require_http_methods(["GET", "POST"])
 def submit_view(request: HttpRequest, opd_code: str, slug: str) -> HttpResponse:
     service = get_object_or_404(
@@ -69,6 +79,12 @@ def _own(request: HttpRequest, code: str) -> Submission:
 
 
 @login_required
+@limited(
+    "submission",
+    ip_rate="PORTAL_RATE_SUBMISSION_IP",
+    user_rate="PORTAL_RATE_SUBMISSION_ACCOUNT",
+    frame=PORTAL,
+)
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     """The applicant's page: status, timeline, what was sent, and the fix form while it is returned."""
@@ -155,6 +171,7 @@ def _document_response(submission: Submission, document_id: int) -> FileResponse
 
 
 @public
+@limited("tracking", ip_rate="PORTAL_RATE_TRACKING_IP", methods=("GET",), frame=PORTAL)
 @require_GET
 def track(request: HttpRequest) -> HttpResponse:
     """Anyone with a tracking code sees the status: no name, no answers, no documents."""

@@ -27,6 +27,7 @@ from layanan_publik.models import (
     SubmissionDocument,
     SubmissionVersion,
 )
+from layanan_publik.services.accounts import require_verified
 from layanan_publik.tasks import notify_applicant, render_receipt
 from layanan_publik.workdays import add_working_days
 from organisasi.models import RoleGrant, User
@@ -47,11 +48,7 @@ def _applicant_of(actor: User) -> Applicant:
     applicant = Applicant.objects.filter(user=actor).first()
     if applicant is None:
         raise Refused("Masuk sebagai pemohon untuk mengajukan permohonan.", code="not_applicant")
-    if applicant.email_verified_at is None:
-        raise Refused(
-            "Verifikasi alamat surel Anda terlebih dahulu: buka tautan yang kami kirim ke surel Anda.",
-            code="email_unverified",
-        )
+    require_verified(applicant)
     return applicant
 
 

@@ -136,3 +136,67 @@ def test_the_queue_runs_the_same_queries_for_few_and_many(
             assert len(client.get(reverse("permohonan:queue")).context["rows"]) == total
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def _form_post(service, make_scan, human_check, **extra):
+    data = {"answer_nama_lembaga": "LKS Kasih Bunda", "answer_jumlah_klien": "42"} | human_check | extra
+    for doc in service.documents.filter(required=True):
+        data[f"document_{doc.pk}"] = make_scan(name=f"{doc.order}.pdf")
+    return data
+
+
+def test_an_applicant_submits_through_the_page(client, service, applicant, make_scan, human_check):
+    client.force_login(applicant.user)
+    url = reverse("permohonan:submit", args=[service.opd.code, service.slug])
+    response = client.post(url, _form_post(service, make_scan, human_check))
+    submission = Submission.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "permohonan:detail", args=[submission.tracking_code]
+    )
+    assert submission.versions.get().documents.count() == 2
+
+
+def test_a_filled_honeypot_or_a_missing_document_changes_nothing_and_keeps_the_answers(
+    client, service, applicant, make_scan, human_check
+):
+    client.force_login(applicant.user)
+    url = reverse("permohonan:submit", args=[service.opd.code, service.slug])
+    bot = client.post(url, _form_post(service, make_scan, human_check, website="http://spam.example"))
+    assert bot.status_code == 200 and not Submission.objects.exists()
+    data = _form_post(service, make_scan, human_check)
+    data.pop(f"document_{service.documents.get(name='Akta pendirian').pk}")
+    missing = client.post(url, data)
+    assert missing.status_code == 200 and "Akta pendirian" in missing.content.decode()
+    assert missing.context["form"]["answer_nama_lembaga"].value() == "LKS Kasih Bunda"
+    assert not Submission.objects.exists()
+
+
+def test_an_unverified_applicant_is_told_to_verify_first(
+    client, service, make_applicant, make_scan, human_check
+):
+    client.force_login(make_applicant(verified=False).user)
+    url = reverse("permohonan:submit", args=[service.opd.code, service.slug])
+    response = client.post(url, _form_post(service, make_scan, human_check))
+    assert "Verifikasi alamat surel" in response.content.decode() and not Submission.objects.exists()
+
+
+def test_submissions_and_look_ups_are_rate_limited(
+    client, service, applicant, make_scan, human_check, settings
+):
+    settings.PORTAL_RATE_TRACKING_IP = "2/m"
+    for _ in range(2):
+        assert client.get(reverse("permohonan:track"), {"kode": "ZZZZZZZZZZ"}).status_code == 200
+    limited = client.get(reverse("permohonan:track"), {"kode": "ZZZZZZZZZZ"})
+    assert limited.status_code == 429 and "Terlalu banyak permintaan" in limited.content.decode()
+
+    settings.PORTAL_RATE_SUBMISSION_ACCOUNT = "1/h"
+    client.force_login(applicant.user)
+    url = reverse("permohonan:submit", args=[service.opd.code, service.slug])
+    assert client.post(url, _form_post(service, make_scan, human_check)).status_code == 302
+    assert client.post(url, _form_post(service, make_scan, human_check)).status_code == 429
+    assert Submission.objects.count() == 1
+
+
+def test_an_applicant_signing_in_lands_on_their_submissions(client, applicant):
+    client.force_login(applicant.user)
+    assert client.get(reverse("beranda")).url == reverse("permohonan:mine")
