@@ -9,6 +9,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from disposisi.demo import seed_demo_letters
+from layanan_publik.demo import seed_demo_services
 from organisasi.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, PROVINCE_NAME, seed_demo_province
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         summary = seed_demo_province()
         letters = seed_demo_letters()
+        services = seed_demo_services()
         seconds = time.monotonic() - started
 
         self.stdout.write(
@@ -35,6 +37,7 @@ class Command(BaseCommand):
             f"\n  Baris baru: {summary.created}."
             f"\n  Surat masuk demo: {letters.letters} ({letters.created} baru), {letters.dispositions} disposisi,"
             f" {letters.follow_ups} tindak lanjut."
+            f"\n  Layanan publik: {services.services} ({services.created} baru), maklumat {services.pledges} OPD."
         )
         self.stdout.write(f"\nAkun demo (kata sandi semua akun, juga pegawai lain: {DEMO_PASSWORD})")
         rows = [("Peran", "Login", "Nama", "Kegunaan")] + [
