@@ -1,10 +1,15 @@
 from django.urls import path
 
-from kantor_virtual.views import home  # placeholder until the survey and complaint views exist
+from layanan_publik import complaint_views, survey_views
 
 app_name = "skm"
 
 urlpatterns = [
-    path("statistik/", home, name="statistics"),
-    path("pengaduan/", home, name="complaint_new"),
+    path("statistik/", survey_views.statistics, name="statistics"),
+    path("permohonan/<str:code>/survei/", survey_views.survey, name="survey"),
+    path("permohonan/<str:code>/survei/terima-kasih/", survey_views.survey_thanks, name="survey_thanks"),
+    path("pengaduan/", complaint_views.complaints, name="complaint_new"),
+    path("pengaduan/<str:code>/", complaint_views.complaint, name="complaint"),
+    path("pengaduan-masuk/", complaint_views.inbox, name="complaint_inbox"),
+    path("pengaduan-masuk/<str:code>/", complaint_views.answer, name="complaint_answer"),
 ]

@@ -1,0 +1,252 @@
+"""Reads for the public statistics page: submissions, completion time against the time limit and the
+IKM, per service and per OPD, for a period.
+
+Aggregates only, computed by PostgreSQL in a fixed number of queries whatever the number of
+services. `Figures` holds the exact numbers; `Figures.published` is the one place that hides what
+could point at a person (counts below MIN_SHOWN, and anything derived from so few), and pages only
+ever receive `Published` values.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.formats import number_format
+
+from layanan_publik.ikm import CONVERSION, Ikm, ikm_of, nrr, rounded, weakest
+from layanan_publik.models import SKM_ELEMENTS, Service, Submission, SurveyResponse
+from organisasi.models import Opd
+
+MIN_SHOWN = 5
+SMALL = f"< {MIN_SHOWN}"
+ELEMENT_LABELS = dict(SKM_ELEMENTS)
+
+# Weekdays from a Monday (1970-01-05) up to and including the date {day}: five per whole week, plus
+# the days of the last week up to Friday.
+_WEEKDAYS_UP_TO = (
+    "(5 * ((({day}) - DATE '1970-01-05') / 7) + least(mod(({day}) - DATE '1970-01-05', 7) + 1, 5))"
+)
+
+
+class WorkingDaysBetween(Func):
+    """The SQL twin of layanan_publik.workdays.working_days_between (a test holds them equal), so that
+    the median completion time is one aggregate and not a loop over submissions."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (start, start_params), (end, end_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        sql = f"({_WEEKDAYS_UP_TO.format(day=end)} - {_WEEKDAYS_UP_TO.format(day=start)})"
+        return sql, (*end_params, *end_params, *start_params, *start_params)
+
+
+class Median(Aggregate):
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # exclusive
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(date(year, 1, 1), date(year + 1, 1, 1))
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The first and the first excluded moment, in the office's time zone."""
+        return tuple(timezone.make_aware(datetime.combine(day, time.min)) for day in (self.start, self.end))
+
+
+@dataclass(frozen=True)
+class ElementScore:
+    name: str
+    label: str
+    nrr: Decimal
+    converted: Decimal
+
+
+@dataclass(frozen=True)
+class Published:
+    """Figures as anyone may read them: a count below MIN_SHOWN reads "< 5", and nothing derived from
+    fewer than MIN_SHOWN submissions or respondents is shown at all (None)."""
+
+    submitted: str
+    finished: str
+    median_days: float | None
+    in_time_percent: Decimal | None
+    respondents: str
+    ikm: Ikm | None
+    elements: list[ElementScore]
+    weakest: ElementScore | None
+
+
+def shown_count(value: int) -> str:
+    return SMALL if value < MIN_SHOWN else number_format(value, force_grouping=True)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What one service or OPD did in the period, exact; for pages, see `published`."""
+
+    submitted: int = 0  # submitted in the period
+    finished: int = 0  # finished in the period
+    finished_in_time: int = 0  # of those, on or before their time limit (due_on)
+    median_days: float | None = None  # working days from submission to finish, of those finished
+    respondents: int = 0  # SKM answered in the period
+    totals: dict[str, int] = field(default_factory=dict)  # sum of the answers per element
+
+    def nrrs(self) -> dict[str, Fraction]:
+        return {name: nrr(total=self.totals[name], respondents=self.respondents) for name in ELEMENT_LABELS}
+
+    def published(self) -> Published:
+        enough_finished = self.finished >= MIN_SHOWN
+        in_time = (
+            rounded(Fraction(100 * self.finished_in_time, self.finished), 0) if enough_finished else None
+        )
+        ikm, elements, weakest_score = None, [], None
+        if self.respondents >= MIN_SHOWN:
+            nrrs = self.nrrs()
+            ikm = ikm_of(nrrs)
+            elements = [
+                ElementScore(name, ELEMENT_LABELS[name], rounded(value), rounded(value * CONVERSION))
+                for name, value in nrrs.items()
+            ]
+            weakest_score = next(score for score in elements if score.name == weakest(nrrs))
+        return Published(
+            submitted=shown_count(self.submitted),
+            finished=shown_count(self.finished),
+            median_days=self.median_days if enough_finished else None,
+            in_time_percent=in_time,
+            respondents=shown_count(self.respondents),
+            ikm=ikm,
+            elements=elements,
+            weakest=weakest_score,
+        )
+
+
+def _submission_figures(period: Period, *, by: str, opd_id: int | None) -> dict[int, dict]:
+    """Counts and the median completion time, grouped by `by` (service_id or opd_id): one query.
+    A submission counts where it was submitted and where it finished, which may be different periods."""
+    start, end = period.bounds()
+    made = Q(submitted_at__gte=start, submitted_at__lt=end)
+    finished = Q(status=Submission.Status.FINISHED, finished_at__gte=start, finished_at__lt=end)
+    rows = Submission.objects.filter(made | finished)
+    if opd_id is not None:
+        rows = rows.filter(opd_id=opd_id)
+    took = WorkingDaysBetween(TruncDate("submitted_at"), TruncDate("finished_at"))
+    grouped = (
+        rows.values(by)
+        .annotate(
+            submitted=Count("pk", filter=made),
+            finished=Count("pk", filter=finished),
+            finished_in_time=Count("pk", filter=finished & Q(finished_at__date__lte=F("due_on"))),
+            median_days=Median(took, filter=finished),
+        )
+        .order_by()
+    )
+    return {row.pop(by): row for row in grouped}
+
+
+def _survey_totals(period: Period, *, opd_id: int | None) -> list[dict]:
+    """Respondents and the sum of each element's answers per service (and its OPD): one query."""
+    start, end = period.bounds()
+    rows = SurveyResponse.objects.filter(answered_at__gte=start, answered_at__lt=end)
+    if opd_id is not None:
+        rows = rows.filter(opd_id=opd_id)
+    sums = {name: Sum(name) for name in ELEMENT_LABELS}
+    return list(rows.values("service_id", "opd_id").annotate(respondents=Count("pk"), **sums).order_by())
+
+
+def _added(survey_rows: list[dict]) -> dict:
+    return {
+        "respondents": sum(row["respondents"] for row in survey_rows),
+        "totals": {name: sum(row[name] for row in survey_rows) for name in ELEMENT_LABELS},
+    }
+
+
+def _combined(counts: dict[int, dict], answers: dict[int, dict]) -> dict[int, Figures]:
+    return {
+        key: Figures(**counts.get(key, {}), **answers.get(key, {})) for key in counts.keys() | answers.keys()
+    }
+
+
+def figures_for(
+    *, period: Period, opd_id: int | None = None
+) -> tuple[dict[int, Figures], dict[int, Figures]]:
+    """Exact figures by service id and by OPD id, in three queries. Survey sums add up from services to
+    OPDs; medians do not, so the OPDs' come from a query of their own."""
+    survey = _survey_totals(period, opd_id=opd_id)
+    per_opd = defaultdict(list)
+    for row in survey:
+        per_opd[row["opd_id"]].append(row)
+    by_service = _combined(
+        _submission_figures(period, by="service_id", opd_id=opd_id),
+        {row["service_id"]: _added([row]) for row in survey},
+    )
+    by_opd = _combined(
+        _submission_figures(period, by="opd_id", opd_id=opd_id),
+        {key: _added(rows) for key, rows in per_opd.items()},
+    )
+    return by_service, by_opd
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    service: Service
+    figures: Published
+
+
+@dataclass(frozen=True)
+class OpdRow:
+    opd: Opd
+    figures: Published
+    services: list[ServiceRow]
+
+
+@dataclass(frozen=True)
+class PublicStatistics:
+    period: Period
+    opds: list[OpdRow]
+    overall: Published  # everything shown, added up (a median does not add up: it has none)
+
+
+def public_statistics(*, period: Period, opd: Opd | None = None) -> PublicStatistics:
+    """The statistics page: each OPD with its services (active ones, and any with figures in the
+    period), already published. Four queries whatever the number of services."""
+    opd_id = opd.pk if opd is not None else None
+    by_service, by_opd = figures_for(period=period, opd_id=opd_id)
+    services = Service.objects.select_related("opd").filter(Q(active=True) | Q(pk__in=list(by_service)))
+    if opd_id is not None:
+        services = services.filter(opd_id=opd_id)
+    grouped: dict[int, list[Service]] = defaultdict(list)
+    for service in services.order_by("opd__name", "-is_general", "name"):
+        grouped[service.opd_id].append(service)
+    empty = Figures()
+    rows = [
+        OpdRow(
+            opd=members[0].opd,
+            figures=by_opd.get(opd_key, empty).published(),
+            services=[ServiceRow(s, by_service.get(s.pk, empty).published()) for s in members],
+        )
+        for opd_key, members in grouped.items()
+    ]
+    everything = list(by_opd.values())
+    overall = Figures(
+        submitted=sum(f.submitted for f in everything),
+        finished=sum(f.finished for f in everything),
+        finished_in_time=sum(f.finished_in_time for f in everything),
+        respondents=sum(f.respondents for f in everything),
+        totals={name: sum(f.totals.get(name, 0) for f in everything) for name in ELEMENT_LABELS},
+    )
+    return PublicStatistics(period=period, opds=rows, overall=overall.published())
