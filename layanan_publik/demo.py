@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from layanan_publik.catalogue_selectors import head_of
-from layanan_publik.models import Service, ServicePledge
+from layanan_publik.models import Applicant, Service, ServicePledge
 from layanan_publik.services.catalogue import (
     DEFAULT_PLEDGE_TEXT,
     ServiceDetails,
@@ -28,7 +28,7 @@ from layanan_publik.services.catalogue import (
     save_service,
     set_pledge,
 )
-from organisasi.demo import SPBE_ADMIN
+from organisasi.demo import CITIZEN, SPBE_ADMIN
 from organisasi.models import Opd, Position, User
 from organisasi.selectors import holders_of
 from persuratan.models import Classification
@@ -348,3 +348,18 @@ def _publish_pledge(opd: Opd, admin: User) -> None:
         signer_position=head.name,
         effective_on=today.replace(month=1, day=2),
     )
+
+
+# The demo citizen (organisasi.demo.CITIZEN) as a pemohon with a verified e-mail and a NIK of
+# Kota Mandala; demo only.
+CITIZEN_NIK = "7171015003900001"
+
+
+def seed_demo_applicant() -> Applicant:
+    """The demo citizen's applicant profile, so `warga@contoh.id` can submit at once."""
+    user = User.objects.get(username=CITIZEN.username)
+    applicant, _ = Applicant.objects.get_or_create(
+        user=user,
+        defaults={"kind": Applicant.Kind.PERSON, "nik": CITIZEN_NIK, "email_verified_at": timezone.now()},
+    )
+    return applicant

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from layanan_publik.catalogue_selectors import catalogue
-from layanan_publik.demo import SERVICES, seed_demo_services
+from layanan_publik.demo import SERVICES, seed_demo_applicant, seed_demo_services
 from layanan_publik.models import Service, ServiceDocument, ServiceField, ServicePledge
 from organisasi.demo import seed_demo_province
 from organisasi.models import Opd
@@ -90,3 +90,9 @@ def test_the_public_finds_the_demo_services(seeded):
         "keberatan-informasi",
     }
     assert len(catalogue(opd_code="DINSOS")) == 5
+
+
+def test_the_demo_citizen_can_submit_at_once(seeded):
+    applicant = seed_demo_applicant()
+    assert applicant.user.email == "warga@contoh.id" and applicant.email_verified_at is not None
+    assert seed_demo_applicant() == applicant, "a second run finds the same profile"

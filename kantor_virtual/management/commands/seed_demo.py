@@ -9,7 +9,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from disposisi.demo import seed_demo_letters
-from layanan_publik.demo import seed_demo_services
+from layanan_publik.demo import seed_demo_applicant, seed_demo_services
 from organisasi.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, PROVINCE_NAME, seed_demo_province
 
 
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         summary = seed_demo_province()
         letters = seed_demo_letters()
         services = seed_demo_services()
+        seed_demo_applicant()
         seconds = time.monotonic() - started
 
         self.stdout.write(
