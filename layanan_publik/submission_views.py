@@ -71,7 +71,8 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _own(request: HttpRequest, code: str) -> Submission:
+def own_or_404(request: HttpRequest, code: str) -> Submission:
+    """The signed-in applicant's submission by its code; anyone else's, or none, is the same 404."""
     submission = own_submission(user=request.user, code=code)
     if submission is None:
         raise Http404
@@ -88,7 +89,7 @@ def _own(request: HttpRequest, code: str) -> Submission:
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     """The applicant's page: status, timeline, what was sent, and the fix form while it is returned."""
-    submission = _own(request, code)
+    submission = own_or_404(request, code)
     latest = submission.versions.order_by("-number").first()
     documents = list(latest.documents.select_related("requirement"))
     form = None
@@ -132,14 +133,14 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def receipt_status(request: HttpRequest, code: str) -> HttpResponse:
     """The receipt area, polled by htmx until the worker has rendered the tanda terima."""
-    submission = _own(request, code)
+    submission = own_or_404(request, code)
     return render(request, "layanan_publik/submissions/_receipt.html", {"submission": submission})
 
 
 @login_required
 @require_GET
 def receipt(request: HttpRequest, code: str) -> FileResponse:
-    submission = _own(request, code)
+    submission = own_or_404(request, code)
     if not submission.receipt:
         raise Http404
     name = f"tanda-terima-{submission.tracking_code}.pdf"
@@ -149,7 +150,7 @@ def receipt(request: HttpRequest, code: str) -> FileResponse:
 @login_required
 @require_GET
 def reply(request: HttpRequest, code: str) -> FileResponse:
-    submission = _own(request, code)
+    submission = own_or_404(request, code)
     if submission.reply is None or not submission.reply.signed_pdf:
         raise Http404
     name = f"{submission.reply.number.replace('/', '-')}.pdf"
@@ -159,7 +160,7 @@ def reply(request: HttpRequest, code: str) -> FileResponse:
 @login_required
 @require_GET
 def document(request: HttpRequest, code: str, document_id: int) -> FileResponse:
-    submission = _own(request, code)
+    submission = own_or_404(request, code)
     return _document_response(submission, document_id)
 
 

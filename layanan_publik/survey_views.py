@@ -2,30 +2,22 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kantor_virtual.access import public
 from kantor_virtual.errors import Refused
-from layanan_publik.models import Submission
-from layanan_publik.selectors import own_submission
 from layanan_publik.services.survey import answer_survey
 from layanan_publik.statistics import Period, public_statistics
+from layanan_publik.submission_views import own_or_404
 from layanan_publik.survey_forms import StatisticsFilterForm, SurveyForm
-
-
-def _own(request: HttpRequest, code: str) -> Submission:
-    submission = own_submission(user=request.user, code=code)
-    if submission is None:
-        raise Http404
-    return submission
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def survey(request: HttpRequest, code: str) -> HttpResponse:
-    submission = _own(request, code)
+    submission = own_or_404(request, code)
     if hasattr(submission, "survey"):
         return redirect("skm:survey_thanks", code=submission.tracking_code)
     form = SurveyForm(request.POST or None)
@@ -47,7 +39,7 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def survey_thanks(request: HttpRequest, code: str) -> HttpResponse:
-    submission = _own(request, code)
+    submission = own_or_404(request, code)
     if not hasattr(submission, "survey"):
         messages.info(request, "Survei untuk permohonan ini belum diisi.")
         return redirect("skm:survey", code=submission.tracking_code)
