@@ -18,6 +18,7 @@ COPY persuratan ./persuratan
 COPY disposisi ./disposisi
 COPY tte ./tte
 COPY layanan_publik ./layanan_publik
+COPY arsip ./arsip
 RUN pip install "setuptools==80.10.2" wheel && pip install --no-build-isolation .
 COPY . .
 

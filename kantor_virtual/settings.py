@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "disposisi",
     "tte",
     "layanan_publik",
+    "arsip",
 ]
 
 MIDDLEWARE = [
