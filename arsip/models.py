@@ -106,6 +106,15 @@ class Record(models.Model):
         db_persist=True,
     )
     destroyed_at = models.DateTimeField(null=True, blank=True)
+    # The destruction proposal whose signed berita acara destroyed the record: named on its page.
+    destroyed_by = models.ForeignKey(
+        "Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="destroyed_records",
+        verbose_name="dimusnahkan berdasarkan",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -120,6 +129,10 @@ class Record(models.Model):
             models.CheckConstraint(
                 condition=~Q(state="destroyed") | Q(final_disposition="musnah", legal_hold=False),
                 name="record_destroyed_only_if_musnah_and_not_held",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="destroyed") | Q(destroyed_at__isnull=False, destroyed_by__isnull=False),
+                name="record_destroyed_names_its_berita_acara",
             ),
             models.CheckConstraint(
                 condition=Q(inactive_until__gte=models.F("active_until")), name="record_dates_in_order"
