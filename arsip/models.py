@@ -8,8 +8,16 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 
+from kantor_virtual.files import private_storage
 from organisasi.models import Opd, Position, Unit
-from persuratan.models import SEARCH_CONFIG, Classification, IncomingLetter, OutgoingLetter, SecurityClass
+from persuratan.models import (
+    SEARCH_CONFIG,
+    Classification,
+    IncomingLetter,
+    OutgoingLetter,
+    SecurityClass,
+    YearlyCounter,
+)
 
 
 class FinalDisposition(models.TextChoices):
@@ -61,6 +69,13 @@ class Berkas(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}/{self.year} {self.title}"
+
+
+class BerkasCounter(YearlyCounter):
+    """Numbers of the berkas an OPD opens in a year."""
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["opd", "year"], name="berkas_counter_per_opd_year")]
 
 
 class Record(models.Model):
@@ -148,6 +163,53 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+def _download_path(instance: "Download", filename: str) -> str:
+    return f"arsip/{instance.opd_id}/{instance.kind}/{instance.pk}-{instance.fingerprint[:16]}-{filename}"
+
+
+class Download(models.Model):
+    """A file a worker prepares on request: the printable daftar arsip of an OPD, or a berkas as a zip.
+
+    `key` names what was asked for (which list with which filters, which berkas), so one row serves
+    everyone who asks for the same; `fingerprint` says which state of the archive the file shows, and
+    a request after a change renders a new one.
+    """
+
+    class Kind(models.TextChoices):
+        REGISTER = "register", "Daftar arsip (PDF)"
+        BERKAS = "berkas", "Ekspor berkas (ZIP)"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Sedang disiapkan"
+        READY = "ready", "Siap"
+        FAILED = "failed", "Gagal"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    key = models.CharField(max_length=200, unique=True)
+    opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="+")
+    berkas = models.ForeignKey(Berkas, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    params = models.JSONField(default=dict, blank=True)
+    fingerprint = models.CharField(max_length=64)
+    state = models.CharField(max_length=8, choices=State, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField("kemajuan (%)", default=0)
+    file = models.FileField(storage=private_storage, upload_to=_download_path, max_length=255, blank=True)
+    requested_at = models.DateTimeField()
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "unduhan arsip"
+        verbose_name_plural = "unduhan arsip"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="register", berkas__isnull=True) | Q(kind="berkas", berkas__isnull=False),
+                name="download_berkas_only_for_berkas",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}"
 
 
 class Proposal(models.Model):
