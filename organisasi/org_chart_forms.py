@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.urls import reverse
 
+from kantor_virtual.csv_files import CsvFileField
 from kantor_virtual.forms import DateInput, StyledForm
 from organisasi.models import Assignment, Opd, Position, Unit
 from organisasi.org_chart_selectors import parent_choices, people_matching, units_of
@@ -12,7 +13,6 @@ from organisasi.org_chart_selectors import parent_choices, people_matching, unit
 ESELON_CHOICES = [("", "— tanpa eselon —")] + [
     (value, value) for value in ("I.a", "I.b", "II.a", "II.b", "III.a", "III.b", "IV.a", "IV.b", "V.a")
 ]
-MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
 class PositionChoiceField(forms.ModelChoiceField):
@@ -166,41 +166,16 @@ class EndAssignmentForm(StyledForm):
 
 
 class ImportForm(StyledForm):
-    jabatan = forms.FileField(
+    jabatan = CsvFileField(
         label="Berkas jabatan (CSV)",
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         help_text="Kolom: kode, nama, jenis, kode_atasan, unit, eselon, kepala_opd.",
     )
-    pegawai = forms.FileField(
+    pegawai = CsvFileField(
         label="Berkas pegawai (CSV)",
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         help_text="Kolom: nip, nama, email, kode_jabatan, status, mulai, selesai.",
     )
-
-    def _text(self, name: str) -> str | None:
-        upload = self.cleaned_data.get(name)
-        if not upload:
-            return None
-        if upload.size > MAX_CSV_BYTES:
-            raise forms.ValidationError("Berkas terlalu besar: paling banyak 2 MB.")
-        content = upload.read()
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise forms.ValidationError(
-                "Berkas harus CSV berpenyandian UTF-8. Di spreadsheet, pilih Simpan sebagai → CSV UTF-8."
-            ) from error
-        if "\x00" in text:
-            raise forms.ValidationError("Berkas ini bukan CSV teks.")
-        return text
-
-    def clean_jabatan(self) -> str | None:
-        return self._text("jabatan")
-
-    def clean_pegawai(self) -> str | None:
-        return self._text("pegawai")
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from kantor_virtual.csv_files import read_rows
 from kantor_virtual.errors import Refused
 from kantor_virtual.timeline import record_event
 from organisasi.models import Assignment, Opd, Position, Unit, User
@@ -84,76 +84,10 @@ POSITION_COLUMNS = ("kode", "nama", "jenis", "kode_atasan", "unit", "eselon", "k
 POSITION_REQUIRED_COLUMNS = ("kode", "nama", "jenis")
 PEOPLE_COLUMNS = ("nip", "nama", "email", "kode_jabatan", "status", "mulai", "selesai")
 PEOPLE_REQUIRED_COLUMNS = ("nip", "nama", "kode_jabatan", "status", "mulai")
-MAX_ROWS = 5000
 ESELON_PATTERN = re.compile(r"^(I|II|III|IV|V)\.?\s*([AaBb])$")
 TRUE_WORDS = {"ya", "y", "1", "true", "benar", "iya"}
 FALSE_WORDS = {"", "tidak", "t", "n", "0", "false", "salah", "bukan"}
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
-
-
-def _sniff_delimiter(header: str) -> str:
-    """Spreadsheets in Indonesian locales save CSV with `;`; the header tells which one this file uses."""
-    try:
-        return csv.Sniffer().sniff(header, delimiters=",;").delimiter
-    except csv.Error:
-        return ";" if header.count(";") > header.count(",") else ","
-
-
-def _read_rows(
-    text: str, *, file: str, columns: tuple[str, ...], required: tuple[str, ...], report: ImportReport
-) -> list[tuple[int, dict[str, str]]]:
-    """The data rows as (line number, {column: stripped text}); an optional column that the header
-    lacks is absent from the dict. A header that cannot be used is reported on its line."""
-    text = text.lstrip("\ufeff")
-    header_line = next((line for line in text.splitlines() if line.strip()), None)
-    reader = csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(header_line or ""))
-    rows: list[tuple[int, dict[str, str]]] = []
-    try:
-        header = next(reader, None)
-        while header is not None and not any(cell.strip() for cell in header):
-            header = next(reader, None)
-        if header is None:
-            report.refuse(file, 1, "Berkas kosong: baris pertama harus berisi judul kolom.")
-            return []
-        names = [cell.strip().lower() for cell in header]
-        missing = [name for name in required if name not in names]
-        unknown = [name for name in names if name and name not in columns]
-        doubled = sorted({name for name in names if name and names.count(name) > 1})
-        if missing or unknown or doubled:
-            problems = []
-            if missing:
-                problems.append(f"kolom wajib tidak ada: {', '.join(missing)}")
-            if unknown:
-                problems.append(f"kolom tidak dikenal: {', '.join(unknown)}")
-            if doubled:
-                problems.append(f"kolom ganda: {', '.join(doubled)}")
-            report.refuse(
-                file,
-                reader.line_num,
-                f"Baris judul tidak dapat dipakai ({'; '.join(problems)}). "
-                f"Kolom yang dikenal: {', '.join(columns)}.",
-            )
-            return []
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(rows) >= MAX_ROWS:
-                report.refuse(
-                    file, reader.line_num, f"Berkas terlalu panjang: paling banyak {MAX_ROWS} baris."
-                )
-                return []
-            if any(cell.strip() for cell in cells[len(names) :]):
-                report.refuse(
-                    file,
-                    reader.line_num,
-                    f"Baris ini berisi {len(cells)} kolom, judulnya hanya {len(names)}.",
-                )
-                continue
-            row = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(names)}
-            rows.append((reader.line_num, row))
-    except csv.Error as error:
-        report.refuse(file, reader.line_num, f"Baris ini tidak dapat dibaca sebagai CSV ({error}).")
-    return rows
 
 
 def _parse_date(value: str) -> date | None:
@@ -224,23 +158,21 @@ def import_org_chart(
         raise Refused("Pilih berkas jabatan, berkas pegawai, atau keduanya.", code="nothing_to_import")
     report = ImportReport()
     position_rows = (
-        _read_rows(
+        read_rows(
             positions_csv_text,
-            file="jabatan",
             columns=POSITION_COLUMNS,
             required=POSITION_REQUIRED_COLUMNS,
-            report=report,
+            refuse=partial(report.refuse, "jabatan"),
         )
         if positions_csv_text
         else []
     )
     people_rows = (
-        _read_rows(
+        read_rows(
             people_csv_text,
-            file="pegawai",
             columns=PEOPLE_COLUMNS,
             required=PEOPLE_REQUIRED_COLUMNS,
-            report=report,
+            refuse=partial(report.refuse, "pegawai"),
         )
         if people_csv_text
         else []
