@@ -103,6 +103,8 @@ class Record(models.Model):
     title = models.CharField("uraian", max_length=500)
     letter_date = models.DateField("tanggal surat")
     security_class = models.CharField("sifat", max_length=12, choices=SecurityClass)
+    # Tingkat perkembangan: the OPD holds the original, or a copy (a letter it got only as tembusan).
+    original = models.BooleanField("asli", default=True)
     closed_on = models.DateField("ditutup")
     active_until = models.DateField("aktif sampai")
     inactive_until = models.DateField("inaktif sampai")
