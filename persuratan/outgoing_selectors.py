@@ -4,7 +4,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.contrib.postgres.search import SearchRank
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -118,6 +118,24 @@ def visible_outgoing(*, user: User, pk: int) -> OutgoingLetter | None:
         letter.access = Access(metadata=True, full=letter.security_class not in SecurityClass.narrowed())
         return letter
     return None
+
+
+def outgoing_letters_visible_to(*, user: User, full_only: bool = False) -> QuerySet[OutgoingLetter]:
+    """`visible_outgoing` for many letters at once (lists and searches of other apps): the drafter,
+    reviewers and signer see a letter, and the OPD's operators too; with `full_only`, operators only
+    the letters that are not rahasia."""
+    if not user.is_authenticated:
+        return OutgoingLetter.objects.none()
+    positions = _my_position_ids(user)
+    reached = (
+        Q(drafter=user)
+        | Q(signer_position_id__in=positions)
+        | Q(Exists(ReviewStep.objects.filter(letter=OuterRef("pk"), position_id__in=positions)))
+    )
+    by_role = Q(opd_id__in=role_scope(user=user, role=RoleGrant.Role.OPERATOR).opd_ids)
+    if full_only:
+        by_role &= ~Q(security_class__in=SecurityClass.narrowed())
+    return OutgoingLetter.objects.filter(reached | by_role)
 
 
 def _signed_letters() -> QuerySet[OutgoingLetter]:

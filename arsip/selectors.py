@@ -1,0 +1,310 @@
+"""Reads of the archive's keepers: who keeps which OPD's records, the schedule as filing reads it,
+letters waiting to be filed, berkas and the daftar arsip of an OPD.
+
+The records of an OPD are kept by its operators (tata usaha, who file what they registered and
+sent) and its arsiparis; a province-wide arsiparis keeps every OPD's, and alone with the
+administrators keeps the province-wide classification codes and retention schedule. Keepers see
+the metadata of every record of their OPDs; what a record says (its perihal, words, files) follows
+the letter's own visibility, so a rahasia record stays with those the letter reached.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from arsip.models import Berkas, FinalDisposition, Record
+from arsip.retention import Code, Rule, applicable_rule
+from organisasi.models import Opd, RoleGrant, User
+from organisasi.selectors import RoleScope, is_admin, role_scope
+from persuratan.models import Classification, InboxItem, IncomingLetter, OutgoingLetter, SecurityClass
+from persuratan.outgoing_selectors import outgoing_letters_visible_to
+from persuratan.selectors import classification_ids, letters_visible_to
+
+PAGE_SIZE = 50
+FILING_LIMIT = 100  # letters waiting to be filed shown at once; the classification filter narrows them
+
+
+# ── Keepers ──────────────────────────────────────────────────────────────────────────────────
+
+
+def keeper_scope(*, user: User) -> RoleScope:
+    """The OPDs whose records the user keeps, as operator or arsiparis: one query."""
+    if not user.is_authenticated:
+        return RoleScope(frozenset())
+    grants = list(
+        RoleGrant.objects.filter(
+            user=user, role__in=[RoleGrant.Role.OPERATOR, RoleGrant.Role.ARSIPARIS]
+        ).values_list("role", "opd_id")
+    )
+    return RoleScope(
+        frozenset(opd_id for _, opd_id in grants if opd_id is not None),
+        everywhere=(RoleGrant.Role.ARSIPARIS, None) in grants,
+    )
+
+
+def opds_kept_by(*, user: User) -> QuerySet[Opd]:
+    scope = keeper_scope(user=user)
+    opds = Opd.objects.order_by("name")
+    return opds if scope.everywhere else opds.filter(pk__in=scope.opd_ids)
+
+
+def keeps_schedule(*, user: User) -> bool:
+    """Codes and the JRA are the province's: its arsiparis and the administrators keep them."""
+    return is_admin(user=user) or role_scope(user=user, role=RoleGrant.Role.ARSIPARIS).everywhere
+
+
+# ── The schedule as filing reads it ─────────────────────────────────────────────────────────
+
+
+def rule_book() -> dict[int, Code]:
+    """Every code with its parent and its own row of the schedule, for arsip.retention: one query.
+
+    The classification table is small (a few thousand codes at most), so reading it whole is
+    cheaper than walking each code's ancestors.
+    """
+    rows = Classification.objects.values_list(
+        "pk",
+        "code",
+        "parent_id",
+        "retention__active_years",
+        "retention__inactive_years",
+        "retention__final_disposition",
+    )
+    return {
+        pk: Code(
+            code=code,
+            parent_id=parent_id,
+            rule=Rule(code, active, inactive, disposition) if disposition else None,
+        )
+        for pk, code, parent_id, active, inactive, disposition in rows
+    }
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    classification: Classification
+    rule: Rule | None  # the applicable rule: the code's own, or inherited (rule.code differs)
+
+    @property
+    def inherited(self) -> bool:
+        return self.rule is not None and self.rule.code != self.classification.code
+
+
+def schedule_rows(*, prefix: str = "") -> list[ScheduleRow]:
+    """The codes (those under `prefix`, with it) and the rule each follows: two queries."""
+    book = rule_book()
+    codes = Classification.objects.order_by("code")
+    prefix = prefix.strip()
+    if prefix:
+        codes = codes.filter(Q(code=prefix) | Q(code__startswith=f"{prefix}."))
+    return [ScheduleRow(code, applicable_rule(book, code.pk)) for code in codes]
+
+
+# ── Letters waiting to be filed ─────────────────────────────────────────────────────────────
+
+
+def finished_incoming() -> QuerySet[IncomingLetter]:
+    """Incoming letters whose work is over: every addressee and disposition node done (withdrawn
+    ones do not count), and not yet filed. Tembusan are for information and never "done": a letter
+    that reached the OPD only as tembusan may be filed at once."""
+    nodes = InboxItem.objects.filter(letter=OuterRef("pk")).exclude(status=InboxItem.Status.WITHDRAWN)
+    open_work = nodes.filter(
+        reason__in=[InboxItem.Reason.ADDRESSEE, InboxItem.Reason.DISPOSITION],
+        status__in=InboxItem.OPEN_STATUSES,
+    )
+    return IncomingLetter.objects.filter(
+        Exists(nodes), ~Exists(open_work), ~Exists(Record.objects.filter(incoming=OuterRef("pk")))
+    )
+
+
+def signed_outgoing() -> QuerySet[OutgoingLetter]:
+    """Signed outgoing letters not yet filed."""
+    return OutgoingLetter.objects.filter(status=OutgoingLetter.Status.SIGNED).filter(
+        ~Exists(Record.objects.filter(outgoing=OuterRef("pk")))
+    )
+
+
+@dataclass(frozen=True)
+class FilingCandidates:
+    incoming: list[IncomingLetter]
+    outgoing: list[OutgoingLetter]
+
+
+def letters_to_file(*, user: User, opd: Opd, classification: str = "") -> FilingCandidates:
+    """The OPD's finished letters not yet filed, newest first, for its keepers: three queries
+    (the user's grants, then each kind), one more for a classification filter."""
+    if not keeper_scope(user=user).covers(opd.pk):
+        return FilingCandidates([], [])
+    incoming = (
+        finished_incoming().filter(opd=opd).select_related("classification").defer("search", "scan_text")
+    )
+    outgoing = signed_outgoing().filter(opd=opd).select_related("classification").defer("search")
+    if classification.strip():
+        ids = classification_ids(classification)
+        incoming, outgoing = (
+            incoming.filter(classification_id__in=ids),
+            outgoing.filter(classification_id__in=ids),
+        )
+    return FilingCandidates(
+        incoming=list(incoming.order_by("-registered_at", "-id")[:FILING_LIMIT]),
+        outgoing=list(outgoing.order_by("-signed_at", "-id")[:FILING_LIMIT]),
+    )
+
+
+def berkas_choices(*, opd: Opd, today: date | None = None) -> QuerySet[Berkas]:
+    """Berkas of this year and the last that letters may still be filed into."""
+    year = (today or timezone.localdate()).year
+    return (
+        Berkas.objects.filter(opd=opd, year__gte=year - 1)
+        .select_related("classification")
+        .order_by("-year", "-number")
+    )
+
+
+# ── Berkas and records ──────────────────────────────────────────────────────────────────────
+
+
+def records_readable_by(*, user: User) -> QuerySet[Record]:
+    """Records whose contents the user may read: those whose letter they may read in full, and as a
+    keeper of the OPD every record that is not rahasia (as arsip.record_selectors.record_access)."""
+    scope = keeper_scope(user=user)
+    not_narrowed = ~Q(security_class__in=SecurityClass.narrowed())
+    by_role = not_narrowed if scope.everywhere else not_narrowed & Q(opd_id__in=scope.opd_ids)
+    return Record.objects.filter(
+        by_role
+        | Q(incoming_id__in=letters_visible_to(user=user, full_only=True).values("pk"))
+        | Q(outgoing_id__in=outgoing_letters_visible_to(user=user, full_only=True).values("pk"))
+    )
+
+
+def kept_berkas(*, user: User, pk: int) -> Berkas | None:
+    """A berkas for a keeper of its OPD; None for anyone else (the same answer as a missing one)."""
+    berkas = (
+        Berkas.objects.select_related("opd", "unit", "classification", "created_by").filter(pk=pk).first()
+    )
+    if berkas is None or not keeper_scope(user=user).covers(berkas.opd_id):
+        return None
+    return berkas
+
+
+def records_in(*, user: User, berkas: Berkas) -> list[Record]:
+    """The berkas's records in filing order; `record.readable` says whether the user may read its
+    perihal (a rahasia record shows only its metadata to the others): two queries."""
+    readable = records_readable_by(user=user).filter(pk=OuterRef("pk"))
+    return list(
+        berkas.records.annotate(readable=Exists(readable))
+        .select_related("classification")
+        .defer("search", "text")
+        .order_by("letter_date", "id")
+    )
+
+
+# ── Daftar arsip aktif / inaktif ─────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    state: str = Record.State.ACTIVE
+    year: int | None = None
+    classification: str = ""  # a code; its children match too
+    unit_id: int | None = None
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One line of the daftar: a berkas and what it holds in the state listed."""
+
+    berkas: Berkas
+    count: int
+    first_date: date
+    last_date: date
+    originals: int
+    kept_until: date  # the last day of the state listed, over its records
+    dispositions: list[str]
+
+    @property
+    def period(self) -> str:
+        """Tahun/kurun waktu: one year, or the first and last years of its letters."""
+        first, last = self.first_date.year, self.last_date.year
+        return str(first) if first == last else f"{first}–{last}"
+
+    @property
+    def disposition_labels(self) -> str:
+        return ", ".join(FinalDisposition(value).label for value in self.dispositions)
+
+    @property
+    def copy_status(self) -> str:
+        if self.originals == self.count:
+            return "Asli"
+        return "Salinan" if self.originals == 0 else "Asli dan salinan"
+
+
+RegisterCursor = tuple[int, int]  # (year, number) of the last berkas shown
+
+
+def parse_register_cursor(raw: str | None) -> RegisterCursor | None:
+    """`2026-17` → (2026, 17); anything else means the first page."""
+    year, _, number = (raw or "").partition("-")
+    return (int(year), int(number)) if year.isdigit() and number.isdigit() and len(year) == 4 else None
+
+
+def register_rows(
+    *,
+    user: User,
+    opd: Opd,
+    filters: RegisterFilters = RegisterFilters(),
+    after: RegisterCursor | None = None,
+    limit: int | None = PAGE_SIZE,
+) -> list[RegisterRow]:
+    """The OPD's berkas holding records in the state asked for, newest year first and by number
+    within a year, each with its count, period and retention, for the OPD's keepers.
+
+    Keyset on (year, number), the berkas_number_per_opd_year index; `limit=None` gives every row
+    (the printed daftar). Two queries (grants, rows), one more for a classification filter.
+    """
+    if not keeper_scope(user=user).covers(opd.pk):
+        return []
+    in_state = Q(records__state=filters.state)
+    kept_until = (
+        "records__inactive_until" if filters.state == Record.State.INACTIVE else "records__active_until"
+    )
+    rows = Berkas.objects.filter(opd=opd)
+    if filters.year:
+        rows = rows.filter(year=filters.year)
+    if filters.unit_id:
+        rows = rows.filter(unit_id=filters.unit_id)
+    if filters.classification.strip():
+        rows = rows.filter(classification_id__in=classification_ids(filters.classification))
+    if after is not None:
+        year, number = after
+        rows = rows.filter(Q(year__lt=year) | Q(year=year, number__gt=number))
+    rows = (
+        rows.annotate(
+            count=Count("records", filter=in_state),
+            originals=Count("records", filter=in_state & Q(records__original=True)),
+            first_date=Min("records__letter_date", filter=in_state),
+            last_date=Max("records__letter_date", filter=in_state),
+            kept_until=Max(kept_until, filter=in_state),
+            dispositions=ArrayAgg("records__final_disposition", filter=in_state, distinct=True, default=[]),
+        )
+        .filter(count__gt=0)
+        .select_related("classification", "unit")
+        .order_by("-year", "number")
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    return [
+        RegisterRow(
+            berkas=row,
+            count=row.count,
+            first_date=row.first_date,
+            last_date=row.last_date,
+            originals=row.originals,
+            kept_until=row.kept_until,
+            dispositions=sorted(row.dispositions),
+        )
+        for row in rows
+    ]
