@@ -70,3 +70,141 @@ def make_record(office, register, today):
         )
 
     return make
+
+
+# ── Pemberkasan: records made the way the application makes them, by filing finished letters ──
+
+
+@pytest.fixture
+def arsiparis(office):
+    """The arsiparis of Diskominfos (`office["arsiparis"]`)."""
+    return office["arsiparis"]
+
+
+@pytest.fixture
+def retention_schedule(classification):
+    """The sample JRA the migration loads; loaded again after a transactional test emptied the tables."""
+    from arsip.models import RetentionRule
+    from arsip.reference import load_retention_schedule
+    from persuratan.models import Classification
+
+    load_retention_schedule(RetentionRule, Classification)
+
+
+@pytest.fixture
+def finished_letter(office, register, retention_schedule):
+    """`finished_letter(**details)`: a letter of Diskominfos addressed to the Sekretaris, who reported
+    it done, so it waits to be filed (code 000.1.2 by default: 2 years active, 3 inactive, musnah)."""
+    from disposisi.services import report_follow_up
+    from persuratan.models import InboxItem
+
+    def make(**details):
+        letter = register(opd=office["sekdis"].opd, to=[office["sekdis"]], **details)
+        item = InboxItem.objects.get(letter=letter, position=office["sekdis"])
+        report_follow_up(actor=office["sekdis_user"], item=item, text="Sudah dilaksanakan.", done=True)
+        return letter
+
+    return make
+
+
+@pytest.fixture
+def make_filed_record(arsiparis, finished_letter):
+    """`make_filed_record(berkas=None, **details)`: the record of a finished letter filed by the
+    arsiparis through `file_letters`, into `berkas` or a new berkas; active, closed today."""
+    from arsip.services.filing import NewBerkas, file_letters
+
+    def make(*, berkas=None, **details) -> Record:
+        letter = finished_letter(**details)
+        into = berkas or NewBerkas(title="Perjalanan dinas dalam negeri")
+        file_letters(actor=arsiparis, opd=letter.opd, into=into, incoming=[letter])
+        return Record.objects.get(incoming=letter)
+
+    return make
+
+
+@pytest.fixture
+def signed_letter(office, classification, retention_schedule, django_capture_on_commit_callbacks):
+    """`signed_letter(subject=..., security_class=...)`: a nota dinas of Diskominfos drafted by the staff
+    member, parafed by the Sekretaris and signed by the Kepala Dinas (numbered, PAdES) in the worker."""
+    from persuratan.models import OutgoingRecipient
+    from persuratan.services.outgoing import (
+        DraftDetails,
+        RecipientSpec,
+        create_draft,
+        paraf,
+        request_signature,
+        submit_for_review,
+    )
+    from tte.services import enrol
+
+    passphrase = "sandi-tte-kadis"
+    enrol(user=office["kadis_user"], passphrase=passphrase)
+
+    def make(*, subject="Laporan perjalanan dinas ke Jakarta", security_class="ordinary"):
+        details = DraftDetails(
+            letter_type="internal_memo",
+            subject=subject,
+            security_class=security_class,
+            urgency="normal",
+            classification=classification,
+            signer_position=office["kadis"],
+        )
+        letter = create_draft(
+            actor=office["staf_user"],
+            position=office["staf"],
+            details=details,
+            recipients=[RecipientSpec(kind=OutgoingRecipient.Kind.TO, name="Kepala Biro Umum")],
+            body_html="<p>Perjalanan dinas ke Jakarta telah <strong>selesai</strong> dilaksanakan.</p>",
+            reviewers=[office["sekdis"]],
+        )
+        submit_for_review(actor=office["staf_user"], letter=letter)
+        paraf(actor=office["sekdis_user"], letter=letter)
+        with django_capture_on_commit_callbacks(execute=True):
+            request_signature(actor=office["kadis_user"], letter=letter, passphrase=passphrase)
+        letter.refresh_from_db()
+        assert letter.status == "signed"
+        return letter
+
+    return make
+
+
+# ── Penyusutan carried out: the Kepala Dinas signs the berita acara with TTE ──
+
+
+@pytest.fixture
+def head_signs(office, django_capture_on_commit_callbacks):
+    """`head_signs(letter)`: the Kepala Dinas (enrolled here, with `signed_letter`'s passphrase) signs
+    an approved letter; the worker's steps and what follows the signature run here (Celery eager)."""
+    from persuratan.services.outgoing import request_signature
+    from tte.models import Certificate
+    from tte.services import enrol
+
+    passphrase = "sandi-tte-kadis"
+    if not Certificate.objects.filter(user=office["kadis_user"], revoked_at__isnull=True).exists():
+        enrol(user=office["kadis_user"], passphrase=passphrase)
+
+    def sign(letter):
+        with django_capture_on_commit_callbacks(execute=True):
+            request_signature(actor=office["kadis_user"], letter=letter, passphrase=passphrase)
+        letter.refresh_from_db()
+        return letter
+
+    return sign
+
+
+@pytest.fixture
+def carried_out(office, head_signs):
+    """`carried_out(kind, records)`: proposed by the arsiparis, approved by the Kepala Dinas and its
+    berita acara signed, so the records have moved on."""
+    from arsip.models import Proposal
+    from arsip.services.proposals import approve, propose
+
+    def run(kind: str, records: list[Record]) -> Proposal:
+        proposal = propose(actor=office["arsiparis"], opd=records[0].opd, kind=kind, records=records)
+        approve(actor=office["kadis_user"], proposal=proposal)
+        proposal.refresh_from_db()
+        head_signs(proposal.berita_acara)
+        proposal.refresh_from_db()
+        return proposal
+
+    return run
