@@ -7,6 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from kantor_virtual.files import private_storage
 from organisasi.models import Opd, Position, Unit
@@ -161,6 +162,8 @@ class Record(models.Model):
             models.Index(fields=["opd", "classification", "letter_date"], name="record_by_code"),
             models.Index(fields=["berkas"], name="record_in_berkas"),
             GinIndex(fields=["search"], name="record_search"),
+            # The archive search finds a number in any letter case (`iexact` → UPPER(...)).
+            models.Index(Upper("number"), name="record_number_ci"),
         ]
 
     def __str__(self) -> str:
