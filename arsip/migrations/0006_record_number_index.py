@@ -5,11 +5,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("arsip", "0005_record_original"),
-        ("organisasi", "0001_initial"),
-        ("persuratan", "0010_letter_file_ocr"),
-    ]
+    dependencies = [("arsip", "0005_record_original")]
 
     operations = [
         migrations.AddIndex(
