@@ -161,6 +161,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "persuratan.tasks.remind_overdue_items",
         "schedule": crontab(hour=7, minute=0),
     },
+    "remind-overdue-loans": {
+        "task": "arsip.tasks.remind_overdue_loans",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 AUTHENTICATION_BACKENDS = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("layanan_publik.account_urls")),
     path("", include("layanan_publik.submission_urls")),
     path("", include("layanan_publik.survey_urls")),
+    path("", include("arsip.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from arsip import disposal_views, loan_views, record_views
+
+app_name = "arsip"
+
+urlpatterns = [
+    path("arsip/penyusutan/", disposal_views.due, name="due"),
+    path("arsip/usul/", disposal_views.proposals, name="proposals"),
+    path("arsip/usul/<int:pk>/", disposal_views.proposal, name="proposal"),
+    path(
+        "arsip/usul/<int:pk>/berita-acara.pdf", disposal_views.berita_acara_pdf, name="proposal_berita_acara"
+    ),
+    path("arsip/peminjaman/", loan_views.my_loans, name="my_loans"),
+    path("arsip/peminjaman/layanan/", loan_views.loan_desk, name="loan_desk"),
+    path("arsip/peminjaman/<int:pk>/", loan_views.loan_action, name="loan_action"),
+    path("arsip/<int:pk>/", record_views.record, name="record"),
+    path("arsip/<int:pk>/pinjam/", record_views.borrow, name="borrow"),
+    path("arsip/<int:pk>/berita-acara.pdf", record_views.berita_acara_pdf, name="record_berita_acara"),
+]
