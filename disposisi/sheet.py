@@ -20,7 +20,7 @@ from disposisi.models import Disposition, DispositionSheet, Instruction
 from disposisi.tasks import render_disposition_sheet as render_disposition_sheet_task
 from kantor_virtual.errors import Refused
 from kantor_virtual.files import private_storage
-from kantor_virtual.pdf import render_pdf
+from kantor_virtual.pdf import kop_facts, render_pdf
 from kantor_virtual.timeline import record_event
 from organisasi.models import User
 from persuratan.models import InboxItem, IncomingLetter, SecurityClass
@@ -77,7 +77,6 @@ def _picture(letter: IncomingLetter) -> _Picture:
         .order_by("created_at", "id")
     )
     items = {item.pk: item for item in items_of(letter=letter)}
-    opd = letter.opd
     facts = {
         "layout": LAYOUT_VERSION,
         "letter": [
@@ -93,18 +92,7 @@ def _picture(letter: IncomingLetter) -> _Picture:
             letter.classification.code,
             letter.attachment_count,
         ],
-        "kop": [
-            opd.name,
-            opd.province.name,
-            opd.address,
-            opd.city,
-            opd.postal_code,
-            opd.phone,
-            opd.email,
-            opd.website,
-            opd.logo.name,
-            opd.province.logo.name,
-        ],
+        "kop": kop_facts(letter.opd),
         "dispositions": [
             [
                 row.pk,

@@ -67,6 +67,23 @@ class LocalFetcher(URLFetcher):
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
 
+def kop_facts(opd) -> list:
+    """Everything the kop surat of `opd` prints (pdf/_kop_surat.html): part of the fingerprint of a
+    document kept as a file, so that a changed address or logo makes it out of date."""
+    return [
+        opd.name,
+        opd.province.name,
+        opd.address,
+        opd.city,
+        opd.postal_code,
+        opd.phone,
+        opd.email,
+        opd.website,
+        opd.logo.name,
+        opd.province.logo.name,
+    ]
+
+
 def render_pdf(*, template: str, context: dict) -> bytes:
     """Render a template of templates/pdf/ to an A4 PDF, dates in Indonesian whoever runs it."""
     with translation.override(settings.LANGUAGE_CODE):
