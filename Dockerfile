@@ -4,10 +4,11 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# WeasyPrint renders PDFs with Pango/HarfBuzz; fonts for naskah dinas.
+# WeasyPrint renders PDFs with Pango/HarfBuzz; fonts for naskah dinas. OCRmyPDF reads scans with
+# Tesseract's Indonesian model.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-       fonts-dejavu-core fonts-liberation2 shared-mime-info \
+       fonts-dejavu-core fonts-liberation2 shared-mime-info tesseract-ocr tesseract-ocr-ind \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

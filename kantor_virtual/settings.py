@@ -261,6 +261,12 @@ if TTE_BACKEND == "national" and not TTE_NATIONAL_URL:
     raise ImproperlyConfigured("TTE_NATIONAL_URL wajib diisi bila TTE_BACKEND=national.")
 TTE_NATIONAL_TIMEOUT = env_int("TTE_NATIONAL_TIMEOUT", 30)  # seconds per signing request
 
+# OCR of image-only scans (kantor_virtual.ocr): a file gets OCR_MAX_RETRIES more tries, waiting about
+# OCR_RETRY_BACKOFF_SECONDS, then twice that, and so on, before it is marked as unreadable.
+OCR_TIMEOUT_SECONDS = env_int("OCR_TIMEOUT_SECONDS", 900)  # one file, every page
+OCR_MAX_RETRIES = env_int("OCR_MAX_RETRIES", 4)
+OCR_RETRY_BACKOFF_SECONDS = env_int("OCR_RETRY_BACKOFF_SECONDS", 60)
+
 
 def email_settings(url: str) -> dict[str, object]:
     """smtp://user:pass@host:port (smtp+tls://, smtp+ssl://), file:///path, console:// or locmem://."""

@@ -204,7 +204,7 @@ class IncomingLetter(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     registered_at = models.DateTimeField("dicatat pada")
-    # The text layer of the scans, joined; filled by a task after upload (OCR comes with the archive).
+    # The text of the scans (their text layer, or what OCR read), joined; filled by tasks after upload.
     scan_text = models.TextField(blank=True, editable=False)
     search = models.GeneratedField(
         expression=SearchVector("subject", weight="A", config=SEARCH_CONFIG)
@@ -258,14 +258,19 @@ def _scan_path(instance: "LetterFile", filename: str) -> str:
     return f"surat-masuk/{instance.letter.opd_id}/{instance.letter.agenda_year}/{instance.sha256}.{instance.extension}"
 
 
+def _ocr_path(instance: "LetterFile", filename: str) -> str:
+    return f"surat-masuk/{instance.letter.opd_id}/{instance.letter.agenda_year}/{instance.sha256}-ocr.pdf"
+
+
 class LetterFile(StoredUpload):
     """A scan of an incoming letter (or its attachment), stored outside the web root."""
 
     class TextState(models.TextChoices):
         PENDING = "pending", "Menunggu"
+        OCR = "ocr", "Sedang dibaca (OCR)"  # no text layer: queued for OCR, or being read
         DONE = "done", "Selesai"
-        NO_TEXT = "no_text", "Tanpa lapisan teks"
-        FAILED = "failed", "Gagal"
+        NO_TEXT = "no_text", "Tanpa teks"
+        FAILED = "failed", "Gagal dibaca"
 
     letter = models.ForeignKey(IncomingLetter, on_delete=models.PROTECT, related_name="files")
     file = models.FileField(storage=private_storage, upload_to=_scan_path, max_length=255)
@@ -276,6 +281,9 @@ class LetterFile(StoredUpload):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     text = models.TextField(blank=True, editable=False)
     text_state = models.CharField(max_length=10, choices=TextState, default=TextState.PENDING)
+    # A scan without a text layer, with the text OCR read laid invisibly over its pages.
+    ocr_file = models.FileField(storage=private_storage, upload_to=_ocr_path, max_length=255, blank=True)
+    ocr_error = models.TextField(blank=True, editable=False)  # why OCR gave up, for the SPBE team
 
     class Meta:
         verbose_name = "berkas surat"
@@ -287,6 +295,10 @@ class LetterFile(StoredUpload):
                 fields=["uploaded_at"], condition=Q(text_state="pending"), name="letter_file_text_pending"
             ),
         ]
+
+    @property
+    def is_being_read(self) -> bool:
+        return self.text_state in {self.TextState.PENDING, self.TextState.OCR}
 
 
 class InboxItem(models.Model):

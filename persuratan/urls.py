@@ -11,6 +11,12 @@ urlpatterns = [
     path("surat-masuk/catat/saran-pengirim/", views.sender_suggestions, name="sender_suggestions"),
     path("surat-masuk/agenda/", views.agenda, name="agenda"),
     path("surat-masuk/<int:pk>/", views.letter, name="letter"),
+    path("surat-masuk/<int:pk>/berkas/", views.letter_files, name="letter_files"),
     path("surat-masuk/<int:pk>/berkas/<int:file_pk>/", views.letter_file, name="letter_file"),
+    path(
+        "surat-masuk/<int:pk>/berkas/<int:file_pk>/dapat-dicari/",
+        views.letter_file_ocr,
+        name="letter_file_ocr",
+    ),
     path("surat-masuk/<int:pk>/bagikan/", views.share, name="share"),
 ]

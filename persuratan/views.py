@@ -4,6 +4,8 @@ The letter page composes the disposition section (disposisi's selectors and temp
 the one place where apps meet.
 """
 
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +23,7 @@ from kantor_virtual.timeline import timeline_for
 from organisasi.models import Opd, RoleGrant
 from organisasi.selectors import opds_operated_by, role_scope
 from persuratan.forms import InboxFilterForm, IncomingLetterForm, ShareForm, parse_date
-from persuratan.models import LetterFile
+from persuratan.models import IncomingLetter, LetterFile
 from persuratan.selectors import (
     PAGE_SIZE,
     InboxFilters,
@@ -185,7 +187,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
         for item in my_items:
             mark_read(user=request.user, item=item)
         context.update(
-            files=list(letter.files.all()),
+            **_files_context(letter),
             timeline=list(timeline_for(target=letter)),
             share_form=ShareForm(),
             **letter_section(user=request.user, letter=letter, my_items=my_items),
@@ -193,20 +195,56 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "persuratan/letter.html", context)
 
 
+def _files_context(letter: IncomingLetter) -> dict:
+    files = list(letter.files.all())
+    return {"files": files, "files_being_read": any(stored.is_being_read for stored in files)}
+
+
+@login_required
+@require_GET
+def letter_files(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letter's file list alone: htmx polls it every 2 s while a scan is being read."""
+    found = visible_letter(user=request.user, pk=pk)
+    if found is None or not found[1].full:
+        raise Http404
+    return render(request, "persuratan/_letter_files.html", {"letter": found[0], **_files_context(found[0])})
+
+
+def _file_of_readable_letter(request: HttpRequest, pk: int, file_pk: int) -> LetterFile:
+    found = visible_letter(user=request.user, pk=pk)
+    if found is None or not found[1].full:
+        raise Http404
+    return get_object_or_404(LetterFile, pk=file_pk, letter=found[0])
+
+
 @login_required
 @require_GET
 @xframe_options_sameorigin
 def letter_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """A scan, only for those who may read the letter; opening a rahasia scan is an event."""
-    found = visible_letter(user=request.user, pk=pk)
-    if found is None or not found[1].full:
-        raise Http404
-    stored = get_object_or_404(LetterFile, pk=file_pk, letter=found[0])
+    stored = _file_of_readable_letter(request, pk, file_pk)
     record_file_opened(user=request.user, letter_file=stored)
     return private_file_response(
         stored.file,
         name=stored.original_name,
         content_type=stored.content_type,
+        download="unduh" in request.GET,
+    )
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def letter_file_ocr(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """The searchable copy OCR made of a scan, under the same rules as the scan itself."""
+    stored = _file_of_readable_letter(request, pk, file_pk)
+    if not stored.ocr_file:
+        raise Http404
+    record_file_opened(user=request.user, letter_file=stored)
+    return private_file_response(
+        stored.ocr_file,
+        name=f"{PurePath(stored.original_name).stem}-dapat-dicari.pdf",
+        content_type="application/pdf",
         download="unduh" in request.GET,
     )
 

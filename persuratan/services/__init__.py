@@ -1,4 +1,4 @@
-"""Every write on letters, split by flow: incoming letters and inboxes, outgoing letters."""
+"""Every write on letters, split by flow: incoming letters and inboxes, reading their scans, outgoing letters."""
 
 from persuratan.services.incoming import (
     VIEW_PERMISSION,
@@ -12,8 +12,8 @@ from persuratan.services.incoming import (
     record_file_opened,
     register_incoming,
     share_letter,
-    store_file_text,
 )
+from persuratan.services.scan_text import record_ocr_failure, store_file_text, store_ocr_text
 
 __all__ = [
     "VIEW_PERMISSION",
@@ -25,7 +25,9 @@ __all__ = [
     "mark_read",
     "receive_letter",
     "record_file_opened",
+    "record_ocr_failure",
     "register_incoming",
     "share_letter",
     "store_file_text",
+    "store_ocr_text",
 ]

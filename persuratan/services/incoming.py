@@ -12,7 +12,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from kantor_virtual.errors import Refused
-from kantor_virtual.files import check_upload, read_pdf_text
+from kantor_virtual.files import check_upload
 from kantor_virtual.timeline import record_event
 from organisasi.models import Opd, Position, RoleGrant, User
 from organisasi.selectors import has_role, position_ids_for
@@ -321,30 +321,3 @@ def share_letter(*, actor: User, letter: IncomingLetter, with_user: User) -> Non
         raise Refused("Surat hanya dapat dibagikan kepada pegawai.", code="not_staff")
     assign_perm(VIEW_PERMISSION, with_user, letter)
     record_event(target=letter, verb="shared", actor=actor, details={"with": with_user.pk})
-
-
-def store_file_text(*, file_id: int) -> bool:
-    """Read the text layer of a PDF scan into the letter's search text. Safe to run twice."""
-    stored = LetterFile.objects.filter(pk=file_id, text_state=LetterFile.TextState.PENDING).first()
-    if stored is None:
-        return False
-    if not stored.is_pdf:
-        # Image scans have no text layer; OCR (with the archive) will read them.
-        LetterFile.objects.filter(pk=file_id).update(text_state=LetterFile.TextState.NO_TEXT)
-        return True
-    with stored.file.open("rb") as handle:
-        text = read_pdf_text(handle)
-    with transaction.atomic():
-        updated = LetterFile.objects.filter(pk=file_id, text_state=LetterFile.TextState.PENDING).update(
-            text=text, text_state=LetterFile.TextState.DONE if text else LetterFile.TextState.NO_TEXT
-        )
-        if updated:
-            letter = IncomingLetter.objects.select_for_update().get(pk=stored.letter_id)
-            texts = (
-                LetterFile.objects.filter(letter=letter)
-                .order_by("order", "id")
-                .values_list("text", flat=True)
-            )
-            letter.scan_text = "\n\n".join(t for t in texts if t)
-            letter.save(update_fields=["scan_text"])
-    return bool(updated)

@@ -18,6 +18,7 @@ EVENT_LABELS = {
     "disposed": "Didisposisikan",
     "follow_up": "Tindak lanjut dilaporkan",
     "file_opened": "Berkas dibuka",
+    "file_unreadable": "Berkas gagal dibaca (OCR)",
     "shared": "Dibagikan",
     "item_in_progress": "Mulai diproses",
     "item_done": "Ditandai selesai",
