@@ -278,7 +278,7 @@ def _int(value: str | None) -> int | None:
 def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     letter = _found(request, pk, content=True)
     found = letter.attachments.filter(pk=attachment_id).first()
-    if found is None:
+    if found is None or not found.file:  # no file: destroyed with its archive record
         raise Http404
     return private_file_response(found.file, name=found.original_name, content_type=found.content_type)
 

@@ -196,7 +196,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _files_context(letter: IncomingLetter) -> dict:
-    files = list(letter.files.all())
+    files = list(letter.files.exclude(file=""))  # an emptied file was destroyed with its archive record
     return {"files": files, "files_being_read": any(stored.is_being_read for stored in files)}
 
 
@@ -214,7 +214,7 @@ def _file_of_readable_letter(request: HttpRequest, pk: int, file_pk: int) -> Let
     found = visible_letter(user=request.user, pk=pk)
     if found is None or not found[1].full:
         raise Http404
-    return get_object_or_404(LetterFile, pk=file_pk, letter=found[0])
+    return get_object_or_404(LetterFile.objects.exclude(file=""), pk=file_pk, letter=found[0])
 
 
 @login_required

@@ -9,6 +9,7 @@ from organisasi.selectors import has_role
 register = template.Library()
 
 EVENT_LABELS = {
+    "filed": "Diberkaskan",
     "proposed": "Diusulkan",
     "approved": "Disetujui",
     "rejected": "Ditolak",
