@@ -45,6 +45,11 @@ def keeper_scope(*, user: User) -> RoleScope:
     )
 
 
+def keeps_any(*, user: User) -> bool:
+    scope = keeper_scope(user=user)
+    return scope.everywhere or bool(scope.opd_ids)
+
+
 def opds_kept_by(*, user: User) -> QuerySet[Opd]:
     scope = keeper_scope(user=user)
     opds = Opd.objects.order_by("name")
@@ -91,6 +96,10 @@ class ScheduleRow:
     @property
     def inherited(self) -> bool:
         return self.rule is not None and self.rule.code != self.classification.code
+
+    @property
+    def disposition_label(self) -> str:
+        return FinalDisposition(self.rule.final_disposition).label if self.rule else ""
 
 
 def schedule_rows(*, prefix: str = "") -> list[ScheduleRow]:
@@ -259,14 +268,26 @@ def register_rows(
     after: RegisterCursor | None = None,
     limit: int | None = PAGE_SIZE,
 ) -> list[RegisterRow]:
-    """The OPD's berkas holding records in the state asked for, newest year first and by number
-    within a year, each with its count, period and retention, for the OPD's keepers.
-
-    Keyset on (year, number), the berkas_number_per_opd_year index; `limit=None` gives every row
-    (the printed daftar). Two queries (grants, rows), one more for a classification filter.
-    """
+    """The daftar arsip of the OPD for its keepers; nothing for anyone else (see `daftar_rows`)."""
     if not keeper_scope(user=user).covers(opd.pk):
         return []
+    return daftar_rows(opd=opd, filters=filters, after=after, limit=limit)
+
+
+def daftar_rows(
+    *,
+    opd: Opd,
+    filters: RegisterFilters = RegisterFilters(),
+    after: RegisterCursor | None = None,
+    limit: int | None = PAGE_SIZE,
+) -> list[RegisterRow]:
+    """The OPD's berkas holding records in the state asked for, newest year first and by number
+    within a year, each with its count, period and retention. Unchecked: the printing worker reads
+    it for whoever asked; people go through `register_rows`.
+
+    Keyset on (year, number), the berkas_number_per_opd_year index; `limit=None` gives every row
+    (the printed daftar). One query, one more for a classification filter.
+    """
     in_state = Q(records__state=filters.state)
     kept_until = (
         "records__inactive_until" if filters.state == Record.State.INACTIVE else "records__active_until"

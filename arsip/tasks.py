@@ -27,3 +27,11 @@ def remind_overdue_loans() -> int:
     from arsip.services.loans import remind_overdue_loans as remind
 
     return remind()
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=6)
+def prepare_download(download_id: int) -> bool:
+    """The daftar arsip PDF or a berkas zip someone asked for (arsip.downloads)."""
+    from arsip.downloads import prepare_download as prepare  # here: the downloads module imports this one
+
+    return prepare(download_id=download_id)

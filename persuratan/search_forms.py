@@ -8,6 +8,14 @@ from persuratan.search import SearchFilters
 DATE_MESSAGE = "Tanggal tidak dikenali. Tulis seperti 24-11-2026 atau pilih dari kalender."
 
 
+def validate_classification_code(code: str) -> None:
+    """A code typed into a filter must be in the list; its children are found with it."""
+    if code and not Classification.objects.filter(code=code).exists():
+        raise forms.ValidationError(
+            f"Kode klasifikasi “{code}” tidak ada dalam daftar.", code="unknown_classification"
+        )
+
+
 class SearchForm(forms.Form):
     # The two date fields whose order `clean` checks; a form that filters by another date names its own.
     date_range = ("received_from", "received_to")
@@ -62,10 +70,7 @@ class SearchForm(forms.Form):
 
     def clean_classification(self) -> str:
         code = self.cleaned_data["classification"].strip()
-        if code and not Classification.objects.filter(code=code).exists():
-            raise forms.ValidationError(
-                f"Kode klasifikasi “{code}” tidak ada dalam daftar.", code="unknown_classification"
-            )
+        validate_classification_code(code)
         return code
 
     def clean(self) -> dict:

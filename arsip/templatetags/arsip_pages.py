@@ -4,12 +4,18 @@ from django import template
 
 from kantor_virtual.models import Event
 from organisasi.models import RoleGrant
-from organisasi.selectors import has_role
 
 register = template.Library()
 
 EVENT_LABELS = {
     "filed": "Diberkaskan",
+    "berkas_opened": "Berkas dibuka",
+    "export_requested": "Ekspor berkas diminta",
+    "code_created": "Kode ditambahkan",
+    "code_changed": "Kode diubah",
+    "code_deactivated": "Kode dinonaktifkan",
+    "retention_set": "Jadwal retensi diisi",
+    "retention_removed": "Jadwal retensi dihapus; mengikuti induk",
     "proposed": "Diusulkan",
     "approved": "Disetujui",
     "rejected": "Ditolak",
@@ -25,12 +31,21 @@ EVENT_LABELS = {
 
 @register.simple_tag(takes_context=True)
 def archive_menu(context) -> dict[str, bool]:
-    """Which archive pages the menu offers: one query for the arsiparis role; the positions the user
-    acts for are loaded already for the header."""
+    """Which archive pages the menu offers: one query for the user's archive-related roles; the
+    positions the user acts for are loaded already for the header."""
     request = context["request"]
     positions = request.acting_positions
+    roles = [RoleGrant.Role.ARSIPARIS, RoleGrant.Role.OPERATOR, RoleGrant.Role.ADMIN]
+    grants = set(RoleGrant.objects.filter(user=request.user, role__in=roles).values_list("role", "opd_id"))
+    held = {role for role, _ in grants}
     return {
-        "keeps": has_role(user=request.user, role=RoleGrant.Role.ARSIPARIS),
+        "keeps": RoleGrant.Role.ARSIPARIS in held,
+        # Operators and arsiparis file an OPD's letters and keep its daftar arsip.
+        "files": bool(held & {RoleGrant.Role.ARSIPARIS, RoleGrant.Role.OPERATOR}),
+        # The province's arsiparis and the administrators keep the codes and the JRA.
+        "schedule": (RoleGrant.Role.ARSIPARIS, None) in grants
+        or RoleGrant.Role.ADMIN in held
+        or request.user.is_superuser,
         "decides": any(position.heads_opd for position in positions),
         "works": bool(positions),
     }
