@@ -15,7 +15,7 @@ size: the user's grants and positions, the classification filter, a capped count
 from dataclasses import dataclass, replace
 
 from django.contrib.postgres.search import SearchRank
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Concat, Left
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -73,12 +73,16 @@ def search_records(
     source = Case(
         When(state=Record.State.DESTROYED, then=Value("")),
         default=Concat(
-            Coalesce(F("incoming__summary"), Value("")),
+            Coalesce(F("incoming__summary"), Value(""), output_field=CharField()),
             Value("\n"),
-            Left(Coalesce(F("incoming__scan_text"), Value("")), SNIPPET_SOURCE_CHARS),
+            Left(
+                Coalesce(F("incoming__scan_text"), Value(""), output_field=CharField()), SNIPPET_SOURCE_CHARS
+            ),
             Value("\n"),
             Left(F("text"), SNIPPET_SOURCE_CHARS),
+            output_field=CharField(),
         ),
+        output_field=CharField(),
     )
     rows = rows.annotate(
         rank=SearchRank(F("search"), tsquery, cover_density=True)

@@ -123,7 +123,7 @@ def make_filed_record(arsiparis, finished_letter):
 
 
 @pytest.fixture
-def signed_letter(office, classification, retention_schedule, django_capture_on_commit_callbacks):
+def signed_letter(office, classification, retention_schedule, head_signs):
     """`signed_letter(subject=..., security_class=...)`: a nota dinas of Diskominfos drafted by the staff
     member, parafed by the Sekretaris and signed by the Kepala Dinas (numbered, PAdES) in the worker."""
     from persuratan.models import OutgoingRecipient
@@ -132,13 +132,8 @@ def signed_letter(office, classification, retention_schedule, django_capture_on_
         RecipientSpec,
         create_draft,
         paraf,
-        request_signature,
         submit_for_review,
     )
-    from tte.services import enrol
-
-    passphrase = "sandi-tte-kadis"
-    enrol(user=office["kadis_user"], passphrase=passphrase)
 
     def make(*, subject="Laporan perjalanan dinas ke Jakarta", security_class="ordinary"):
         details = DraftDetails(
@@ -159,9 +154,7 @@ def signed_letter(office, classification, retention_schedule, django_capture_on_
         )
         submit_for_review(actor=office["staf_user"], letter=letter)
         paraf(actor=office["sekdis_user"], letter=letter)
-        with django_capture_on_commit_callbacks(execute=True):
-            request_signature(actor=office["kadis_user"], letter=letter, passphrase=passphrase)
-        letter.refresh_from_db()
+        letter = head_signs(letter)
         assert letter.status == "signed"
         return letter
 
