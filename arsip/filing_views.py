@@ -96,10 +96,7 @@ def print_register(request: HttpRequest) -> HttpResponse:
     """Ask for the daftar as shown (its filters come with the form) as a PDF made by a worker."""
     opd, _ = _kept_opd(request)
     _, filters = _register_filters(opd, request.POST)
-    try:
-        download = request_register_print(actor=request.user, opd=opd, filters=filters)
-    except Refused as refusal:
-        raise Http404 from refusal
+    download = request_register_print(actor=request.user, opd=opd, filters=filters)  # a keeper: never refused
     if request.htmx:
         return render(request, DOWNLOAD_TEMPLATE, {"download": download, "status_only": True})
     query = request.POST.copy()

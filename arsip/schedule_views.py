@@ -18,7 +18,6 @@ from arsip.services.schedule import (
     remove_retention,
     set_retention,
 )
-from kantor_virtual.errors import Refused
 from kantor_virtual.timeline import timeline_for
 from persuratan.models import Classification
 
@@ -62,6 +61,8 @@ def import_file(request: HttpRequest, which: str) -> HttpResponse:
     """Import the codes (`kode`) or the schedule (`jra`) from CSV; a rejected file is listed row by row."""
     if which not in IMPORTS:
         raise Http404
+    if not keeps_schedule(user=request.user):
+        raise PermissionDenied
     forms = {name: CsvImportForm(prefix=name) for name in IMPORTS}
     form = forms[which] = CsvImportForm(request.POST, request.FILES, prefix=which)
     if form.is_valid():
@@ -69,8 +70,6 @@ def import_file(request: HttpRequest, which: str) -> HttpResponse:
             result = IMPORTS[which](actor=request.user, csv_text=form.cleaned_data["berkas"])
         except FileRejected as rejected:
             return _page(request, forms=forms, rejected=rejected, which=which)
-        except Refused as refusal:
-            form.add_error(None, refusal.message)
         else:
             messages.success(request, f"{IMPORTED[which]}: {result.summary}")
             return redirect("arsip:schedule")

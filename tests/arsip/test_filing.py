@@ -3,6 +3,8 @@ active records whose dates follow the JRA."""
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from arsip.models import Berkas, Record
 from arsip.selectors import letters_to_file
@@ -195,3 +197,70 @@ def test_letters_to_file_costs_the_same_queries_for_two_letters_or_six(
             finished_letter()
         with django_assert_num_queries(4):  # grants, the classification filter, incoming, outgoing
             letters_to_file(user=arsiparis, opd=opd, classification="000.1")
+
+
+# ── The pemberkasan page ────────────────────────────────────────────────────────────────────
+
+
+def test_the_arsiparis_ticks_letters_on_the_page_and_files_them_into_a_new_berkas(
+    client, office, arsiparis, finished_letter
+):
+    first, second = finished_letter(subject="SPPD ke Jakarta"), finished_letter(subject="SPPD ke Medan")
+    client.force_login(arsiparis)
+    page = client.get("/arsip/pemberkasan/").content.decode()
+    assert "SPPD ke Jakarta" in page and f'value="{first.pk}"' in page
+
+    response = client.post(
+        "/arsip/pemberkasan/", {"surat_masuk": [first.pk, second.pk], "uraian": "Perjalanan dinas 2026"}
+    )
+
+    berkas = Berkas.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/arsip/berkas/{berkas.pk}/"
+    shown = client.get(response["Location"]).content.decode()
+    assert "Perjalanan dinas 2026" in shown and "SPPD ke Jakarta" in shown and "SPPD ke Medan" in shown
+
+
+def test_a_refused_filing_keeps_the_ticks_and_what_was_typed(client, office, arsiparis, finished_letter):
+    travel = finished_letter()
+    other = finished_letter(classification=Classification.objects.get(code="000.3"))
+    client.force_login(arsiparis)
+
+    no_title = client.post("/arsip/pemberkasan/", {"surat_masuk": [travel.pk]}).content.decode()
+    assert (
+        "Tuliskan uraian berkas baru" in no_title
+        and f'value="{travel.pk}" id="masuk-{travel.pk}" checked' in no_title
+    )
+
+    mixed = client.post(
+        "/arsip/pemberkasan/", {"surat_masuk": [travel.pk, other.pk], "uraian": "Campuran"}
+    ).content.decode()
+    assert "berkode klasifikasi sama" in mixed and 'value="Campuran"' in mixed
+    assert f'value="{other.pk}" id="masuk-{other.pk}" checked' in mixed
+    assert not Record.objects.exists()
+
+
+def test_the_page_is_refused_to_other_opds_and_staff_and_costs_constant_queries(
+    client, office, arsiparis, finished_letter
+):
+    opd = office["kadis"].opd
+    letter = finished_letter()
+    for outsider in (office["dinsos_arsiparis"], office["staf_user"]):
+        client.force_login(outsider)
+        assert client.get("/arsip/pemberkasan/", {"opd": opd.code}).status_code == 403
+        response = client.post(
+            f"/arsip/pemberkasan/?opd={opd.code}", {"surat_masuk": [letter.pk], "uraian": "X"}
+        )
+        assert response.status_code == 403
+    assert not Record.objects.exists()
+
+    client.force_login(arsiparis)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/arsip/pemberkasan/", {"kode": "000.1"}).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for _ in range(5):
+        finished_letter()
+    assert queries() == few

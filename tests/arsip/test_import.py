@@ -203,3 +203,76 @@ def test_only_the_province_arsiparis_or_an_administrator_changes_codes_and_the_s
     assert "000.1.2" not in rules()
     verbs = [event.verb for event in timeline_for(target=code)]
     assert verbs == ["retention_set", "retention_removed"]
+
+
+# ── The classification and JRA page ─────────────────────────────────────────────────────────
+
+
+def upload(text: str, name: str = "berkas.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+def test_every_keeper_reads_the_schedule_and_only_the_province_arsiparis_sees_the_imports(
+    client, office, keeper, classification
+):
+    client.force_login(keeper)
+    page = client.get("/arsip/klasifikasi/", {"awalan": "000.1"}).content.decode()
+    assert "Impor kode klasifikasi" in page and "000.1.2" in page and "Perjalanan Dinas Dalam Negeri" in page
+    assert "000.3" not in page, "only the codes under the prefix"
+    assert "Belum ada jadwal retensi" in page, "000.1.6 has no row, nor has 000.1"
+
+    client.force_login(office["arsiparis"])
+    page = client.get("/arsip/klasifikasi/").content.decode()
+    assert "000.7.2" in page and "Impor kode klasifikasi" not in page
+    assert client.get(f"/arsip/klasifikasi/{classification.pk}/retensi/").status_code == 403
+
+    client.force_login(office["staf_user"])
+    assert client.get("/arsip/klasifikasi/").status_code == 403
+
+
+def test_a_rejected_file_is_listed_row_by_row_on_the_page_and_changes_nothing(client, keeper, classification):
+    before = rules()
+    client.force_login(keeper)
+    bad = "code,active_years,inactive_years,final_disposition\n000.1.2,dua,3,musnah\n999,1,1,musnah\n"
+
+    page = client.post("/arsip/klasifikasi/impor/jra/", {"jra-berkas": upload(bad)}).content.decode()
+
+    assert "Berkas jadwal retensi ditolak" in page and "2 masalah" in page
+    assert "<td>2</td><td>Retensi aktif “dua” bukan bilangan bulat tahun.</td>" in page
+    assert "<td>3</td><td>Kode 999 tidak ada dalam daftar kode klasifikasi.</td>" in page
+    assert rules() == before
+
+    good = "code,active_years,inactive_years,final_disposition\n000.1.2,4,4,permanen\n"
+    response = client.post("/arsip/klasifikasi/impor/jra/", {"jra-berkas": upload(good)}, follow=True)
+    assert "Jadwal retensi diimpor: 0 baru, 1 diubah, 0 tetap." in response.content.decode()
+    assert rules()["000.1.2"][:3] == (4, 4, "permanen")
+
+
+def test_an_opd_arsiparis_posting_an_import_is_refused_and_nothing_changes(client, office, classification):
+    client.force_login(office["arsiparis"])
+    before = table()
+
+    response = client.post("/arsip/klasifikasi/impor/kode/", {"kode-berkas": upload(CODES)})
+
+    assert response.status_code == 403
+    assert table() == before
+
+
+def test_the_province_arsiparis_sets_and_removes_a_codes_own_retention_on_its_page(
+    client, keeper, classification
+):
+    code = Classification.objects.get(code="000.1.6")
+    client.force_login(keeper)
+    url = f"/arsip/klasifikasi/{code.pk}/retensi/"
+    assert "belum memiliki jadwal retensi sendiri" in client.get(url).content.decode()
+
+    bad = client.post(url, {"active_years": "-1", "inactive_years": "2", "final_disposition": "musnah"})
+    assert bad.status_code == 200 and 'value="-1"' in bad.content.decode(), "the input is kept"
+    saved = client.post(url, {"active_years": "1", "inactive_years": "2", "final_disposition": "musnah"})
+    assert saved.status_code == 302 and rules()["000.1.6"][:3] == (1, 2, "musnah")
+    assert "Jadwal retensi diisi" in client.get(url).content.decode()
+
+    client.post(url, {"hapus": "1"})
+    assert "000.1.6" not in rules()
