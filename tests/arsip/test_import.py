@@ -25,6 +25,11 @@ CODES = CODES_CSV.read_text(encoding="utf-8")
 SCHEDULE = SCHEDULE_CSV.read_text(encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def _reference_tables(classification, retention_schedule):
+    """The codes and the sample JRA as the migrations load them (again, after a transactional test)."""
+
+
 @pytest.fixture
 def keeper(office):
     """The province-wide arsiparis."""
