@@ -55,7 +55,7 @@ METADATA_COLUMNS = [
     "inaktif_sampai",
     "keterangan_akhir",
     "status",
-    "berkas",
+    "dokumen",
     "sha256",
     "ukuran",
 ]
@@ -67,14 +67,13 @@ Progress = Callable[[int, int], None]  # (done, total)
 class _Picture:
     """What one download shows, read once: the fingerprint and the file come from the same rows."""
 
-    facts: dict
     fingerprint: str
     build: Callable[[Progress, BinaryIO], None]  # writes the file
 
 
 def _picture(facts: dict, build: Callable[[Progress, BinaryIO], None]) -> _Picture:
     encoded = json.dumps(facts, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
-    return _Picture(facts=facts, fingerprint=hashlib.sha256(encoded.encode()).hexdigest(), build=build)
+    return _Picture(fingerprint=hashlib.sha256(encoded.encode()).hexdigest(), build=build)
 
 
 # ── The daftar arsip ─────────────────────────────────────────────────────────────────────────
@@ -235,7 +234,7 @@ def _berkas_picture(berkas: Berkas) -> _Picture:
         "layout": LAYOUT_VERSION,
         "berkas": about,
         "records": [
-            {**entry, "berkas": [{"path": f.path, "sha256": f.sha256} for f in files[record.pk]]}
+            {**entry, "dokumen": [{"lokasi": f.path, "sha256": f.sha256} for f in files[record.pk]]}
             for entry, record in zip(entries, records, strict=True)
         ],
     }
@@ -249,12 +248,12 @@ def _berkas_picture(berkas: Berkas) -> _Picture:
                 written = []
                 for stored in files[record.pk]:
                     written.append(
-                        {"path": stored.path, "sha256": _copy(stored, bundle), "ukuran": stored.size}
+                        {"lokasi": stored.path, "sha256": _copy(stored, bundle), "ukuran": stored.size}
                     )
                     done += 1
                     progress(done, total)
-                json_records.append({**entry, "berkas": written})
-                csv_rows += [{**entry, **file, "berkas": file["path"]} for file in written] or [entry]
+                json_records.append({**entry, "dokumen": written})
+                csv_rows += [{**entry, **file, "dokumen": file["lokasi"]} for file in written] or [entry]
             exported = {"berkas": about, "diekspor": timezone.now(), "arsip": json_records}
             bundle.writestr(
                 "metadata.json", json.dumps(exported, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)

@@ -93,17 +93,17 @@ def test_a_berkas_exports_its_scans_signed_letter_and_metadata_with_each_files_s
         "musnah",
     )
     assert (second["nomor"], second["jenis"]) == (outgoing.number, "surat_keluar")
-    for entry in [*first["berkas"], *second["berkas"]]:
-        assert entry["sha256"] == hashlib.sha256(bundle.read(entry["path"])).hexdigest()
-    assert second["berkas"][0]["sha256"] == outgoing.signed_sha256
+    for entry in [*first["dokumen"], *second["dokumen"]]:
+        assert entry["sha256"] == hashlib.sha256(bundle.read(entry["lokasi"])).hexdigest()
+    assert second["dokumen"][0]["sha256"] == outgoing.signed_sha256
 
     rows = list(csv.DictReader(io.StringIO(bundle.read("metadata.csv").decode("utf-8-sig"))))
-    assert [(row["no"], row["berkas"]) for row in rows] == [
+    assert [(row["no"], row["dokumen"]) for row in rows] == [
         ("1", "001/01-pindaian.pdf"),
         ("1", "001/02-pindaian.pdf"),
         ("2", "002/naskah-ditandatangani.pdf"),
     ]
-    assert all(row["sha256"] == hashlib.sha256(bundle.read(row["berkas"])).hexdigest() for row in rows)
+    assert all(row["sha256"] == hashlib.sha256(bundle.read(row["dokumen"])).hexdigest() for row in rows)
     assert [event.verb for event in timeline_for(target=berkas)] == ["berkas_opened", "export_requested"]
 
 
