@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -41,7 +40,7 @@ from arsip.services.filing import file_letters
 from kantor_virtual.errors import Refused
 from kantor_virtual.files import private_file_response
 from organisasi.models import Opd
-from persuratan.search_views import page_number
+from persuratan.search_views import search_page
 from persuratan.views import chosen_opd
 
 DOWNLOAD_TEMPLATE = "arsip/_download.html"
@@ -206,27 +205,13 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """The archive search: a plain GET form; with htmx, the results refresh as the user types."""
-    form = ArchiveSearchForm(request.GET)
-    results = None
-    if form.is_valid():
-        results = search_records(
-            user=request.user,
-            query=form.cleaned_data["q"],
-            filters=form.filters(),
-            page=page_number(request.GET.get("page")),
-        )
-    partial = request.htmx and not request.htmx.history_restore_request
-    response = render(
+    return search_page(
         request,
-        "arsip/_search_results.html" if partial else "arsip/search.html",
-        {
-            "form": form,
-            "results": results,
-            "searched": bool(form.data.get("q", "").strip()),
-            "filtered": any(form.data.get(name) for name in form.fields if name != "q"),
-            "partial": partial,
-            "keeper": keeps_any(user=request.user),
-        },
+        form=ArchiveSearchForm(request.GET),
+        run=lambda form, page: search_records(
+            user=request.user, query=form.cleaned_data["q"], filters=form.filters(), page=page
+        ),
+        page_template="arsip/search.html",
+        results_template="arsip/_search_results.html",
+        keeper=keeps_any(user=request.user),
     )
-    patch_vary_headers(response, ["HX-Request"])
-    return response

@@ -22,30 +22,40 @@ def page_number(raw: str | None) -> int:
         return 1
 
 
-@login_required
-@require_GET
-def search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET)
+def search_page(
+    request: HttpRequest, *, form, run, page_template: str, results_template: str, **context
+) -> HttpResponse:
+    """A search page: `run(form, page)` gives the results of a valid `form`. htmx swaps in
+    the results only; a reload or a history restore needs the whole page."""
     results = None
     if form.is_valid():
-        results = search_letters(
-            user=request.user,
-            query=form.cleaned_data["q"],
-            filters=form.filters(),
-            page=page_number(request.GET.get("page")),
-        )
-    # htmx swaps in the results only; a reload or a history restore needs the whole page.
+        results = run(form, page_number(request.GET.get("page")))
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(
         request,
-        RESULTS_TEMPLATE if partial else PAGE_TEMPLATE,
+        results_template if partial else page_template,
         {
             "form": form,
             "results": results,
             "searched": bool(form.data.get("q", "").strip()),
             "filtered": any(form.data.get(name) for name in form.fields if name != "q"),
             "partial": partial,
+            **context,
         },
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    return search_page(
+        request,
+        form=SearchForm(request.GET),
+        run=lambda form, page: search_letters(
+            user=request.user, query=form.cleaned_data["q"], filters=form.filters(), page=page
+        ),
+        page_template=PAGE_TEMPLATE,
+        results_template=RESULTS_TEMPLATE,
+    )
