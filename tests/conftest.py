@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -39,6 +40,28 @@ def _own_celery_queue(worker_id):
 
     run = os.environ.get("TEST_DATABASE_NAME", "kantor-test")
     app.conf.task_default_queue = f"{run}-{worker_id}"
+
+
+def _close_connection(**kwargs) -> None:
+    connection.close()
+
+
+@pytest.fixture
+def worker():
+    """A real Celery worker on the Redis broker, in a thread of this process, for tests marked
+    `worker`. A real `celery worker` closes its database connection after each task; this one does
+    not by itself, and an open connection would keep the test database from being dropped."""
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+
+    from kantor_virtual.celery import app
+
+    task_postrun.connect(_close_connection, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield
+    finally:
+        task_postrun.disconnect(_close_connection)
 
 
 @pytest.fixture(autouse=True)

@@ -10,14 +10,10 @@ import zipfile
 from functools import partial
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
-from django.db import connection
 
 from arsip.downloads import prepare_download, request_berkas_export
 from arsip.models import Download, Record
 from arsip.services.filing import NewBerkas, file_letters
-from kantor_virtual.celery import app
 from kantor_virtual.timeline import timeline_for
 from organisasi.models import RoleGrant
 
@@ -188,27 +184,18 @@ def test_the_export_is_made_once_until_the_berkas_changes(
         assert len(json.loads(zipfile.ZipFile(handle).read("metadata.json"))["arsip"]) == 2
 
 
-def _close_connection(**kwargs) -> None:
-    connection.close()
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_builds_the_zip_with_its_progress_reaching_100(arsiparis, make_filed_record):
+def test_a_real_worker_builds_the_zip_with_its_progress_reaching_100(worker, arsiparis, make_filed_record):
     """The request commits, the task travels through Redis, an in-thread worker builds the zip."""
     berkas = make_filed_record().berkas
-    task_postrun.connect(_close_connection, weak=False)  # see tests/kantor_virtual/test_worker.py
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            download = request_berkas_export(actor=arsiparis, berkas=berkas)
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                download.refresh_from_db()
-                if download.state != Download.State.PENDING:
-                    break
-                time.sleep(0.2)
-    finally:
-        task_postrun.disconnect(_close_connection)
+    download = request_berkas_export(actor=arsiparis, berkas=berkas)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        download.refresh_from_db()
+        if download.state != Download.State.PENDING:
+            break
+        time.sleep(0.2)
 
     assert (download.state, download.progress) == (Download.State.READY, 100)
     with download.file.open("rb") as handle:

@@ -6,10 +6,7 @@ from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.core.files.base import ContentFile
-from django.db import connection
 from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +16,6 @@ from pypdf import PdfReader
 
 from disposisi.models import Disposition, DispositionSheet, Instruction
 from disposisi.sheet import TEMPLATE, render_sheet, request_sheet, sheet_fingerprint
-from kantor_virtual.celery import app
 from kantor_virtual.errors import Refused
 from kantor_virtual.files import private_storage
 from kantor_virtual.models import Event
@@ -427,26 +423,17 @@ def test_a_request_pending_too_long_is_sent_again(
     assert len(scheduled) == 1
 
 
-def _close_connection(**kwargs) -> None:
-    connection.close()
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_renders_the_requested_sheet(disposed_letter, office):
+def test_a_real_worker_renders_the_requested_sheet(worker, disposed_letter, office):
     """The request commits, the task travels through Redis, an in-thread worker renders the PDF."""
-    task_postrun.connect(_close_connection, weak=False)  # see tests/kantor_virtual/test_worker.py
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            request_sheet(actor=office["kadis_user"], letter=disposed_letter)
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                sheet = DispositionSheet.objects.get(letter=disposed_letter)
-                if sheet.state != DispositionSheet.State.PENDING:
-                    break
-                time.sleep(0.2)
-    finally:
-        task_postrun.disconnect(_close_connection)
+    request_sheet(actor=office["kadis_user"], letter=disposed_letter)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        sheet = DispositionSheet.objects.get(letter=disposed_letter)
+        if sheet.state != DispositionSheet.State.PENDING:
+            break
+        time.sleep(0.2)
 
     assert sheet.state == DispositionSheet.State.READY
     assert disposed_letter.agenda_label in pdf_text(sheet)
@@ -509,19 +496,14 @@ def test_a_remote_image_in_a_template_is_left_out_not_fetched(settings, tmp_path
 @pytest.mark.browser
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_the_letter_page_prints_the_sheet_and_offers_the_download(page, disposed_letter, office):
-    task_postrun.connect(_close_connection, weak=False)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            log_in(page, office["kabid_tik_user"])
-            page.goto(disposed_letter.get_absolute_url())
-            card = page.get_by_role("region", name="Lembar disposisi")
-            expect(card).to_contain_text("Belum pernah dicetak.")
-            card.get_by_role("button", name="Cetak lembar disposisi").click()
-            download = card.get_by_role("link", name="Unduh lembar disposisi (PDF)")
-            expect(download).to_be_visible(timeout=30_000)
-    finally:
-        task_postrun.disconnect(_close_connection)
+def test_the_letter_page_prints_the_sheet_and_offers_the_download(worker, page, disposed_letter, office):
+    log_in(page, office["kabid_tik_user"])
+    page.goto(disposed_letter.get_absolute_url())
+    card = page.get_by_role("region", name="Lembar disposisi")
+    expect(card).to_contain_text("Belum pernah dicetak.")
+    card.get_by_role("button", name="Cetak lembar disposisi").click()
+    download = card.get_by_role("link", name="Unduh lembar disposisi (PDF)")
+    expect(download).to_be_visible(timeout=30_000)
     assert_accessible(page)
 
     response = page.request.get(download.get_attribute("href"))

@@ -5,11 +5,7 @@ dibaca" after its retries, on the letter's timeline."""
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
-from django.db import connection
 
-from kantor_virtual.celery import app
 from kantor_virtual.models import Event
 from kantor_virtual.ocr import ocr_pdf
 from persuratan.models import LetterFile
@@ -18,20 +14,6 @@ from persuratan.services import scan_text
 from tests.persuratan.scans import CORRUPT_PDF, WORD_ONLY_IN_IMAGE, image_only_pdf
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def _close_connection(**kwargs) -> None:
-    connection.close()  # see tests/kantor_virtual/test_worker.py
-
-
-@pytest.fixture
-def worker():
-    task_postrun.connect(_close_connection, weak=False)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            yield
-    finally:
-        task_postrun.disconnect(_close_connection)
 
 
 @pytest.fixture

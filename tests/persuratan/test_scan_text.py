@@ -5,11 +5,7 @@ import time
 import zlib
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
-from django.db import connection
 
-from kantor_virtual.celery import app
 from persuratan.models import IncomingLetter, LetterFile
 from persuratan.search import search_letters
 from persuratan.tasks import extract_file_text
@@ -105,29 +101,18 @@ def test_an_image_scan_goes_to_ocr_and_the_letter_stays_searchable_meanwhile(
     assert found(reader, "kegiatan") == [letter.pk]
 
 
-def _close_connection(**kwargs) -> None:
-    # A real `celery worker` closes its database connection after each task; this in-thread one
-    # does not, and an open connection would keep the test database from being dropped.
-    connection.close()
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_registered_scan_is_read_by_a_real_worker_through_the_redis_broker(
-    opd, kadis, reader, register, make_scan
+    worker, opd, kadis, reader, register, make_scan
 ):
     """Registration commits, schedules the task on commit, Redis carries it, a worker reads the PDF."""
-    task_postrun.connect(_close_connection, weak=False)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            letter = register(opd=opd, to=[kadis], scans=[make_scan(text=f"Lampiran {SCAN_WORD} terpadu")])
-            scan = letter.files.get()
-            deadline = time.monotonic() + 30
-            while LetterFile.objects.get(pk=scan.pk).text_state == LetterFile.TextState.PENDING:
-                assert time.monotonic() < deadline, "the worker did not read the scan within 30 seconds"
-                time.sleep(0.2)
-    finally:
-        task_postrun.disconnect(_close_connection)
+    letter = register(opd=opd, to=[kadis], scans=[make_scan(text=f"Lampiran {SCAN_WORD} terpadu")])
+    scan = letter.files.get()
+    deadline = time.monotonic() + 30
+    while LetterFile.objects.get(pk=scan.pk).text_state == LetterFile.TextState.PENDING:
+        assert time.monotonic() < deadline, "the worker did not read the scan within 30 seconds"
+        time.sleep(0.2)
 
     assert LetterFile.objects.get(pk=scan.pk).text_state == LetterFile.TextState.DONE
     assert found(reader, SCAN_WORD) == [letter.pk]

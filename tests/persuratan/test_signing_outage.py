@@ -9,14 +9,10 @@ from io import BytesIO
 import pytest
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
-from django.db import connection
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from kantor_virtual.celery import app
 from persuratan.models import (
     InboxItem,
     IncomingLetter,
@@ -40,10 +36,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 PASSPHRASE = "sandi-tte-kadis"
 
 
-def _close_connection(**kwargs) -> None:
-    connection.close()  # see tests/kantor_virtual/test_worker.py
-
-
 def wait_for(condition: Callable[[], bool], *, what: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -59,16 +51,6 @@ def national(settings):
         settings.TTE_NATIONAL_URL = service.url
         settings.TTE_NATIONAL_TIMEOUT = 10
         yield service
-
-
-@pytest.fixture
-def worker():
-    task_postrun.connect(_close_connection, weak=False)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield
-    finally:
-        task_postrun.disconnect(_close_connection)
 
 
 @pytest.fixture
