@@ -112,7 +112,9 @@ def test_others_cannot_reach_the_verification(
     assert Submission.objects.get().status == Submission.Status.SUBMITTED
 
 
-def test_the_reply_is_downloadable_only_once_finished(client, submitted, applicant, make_operator, dinsos):
+def test_no_reply_is_offered_before_the_submission_is_finished(
+    client, submitted, applicant, make_operator, dinsos
+):
     client.force_login(applicant.user)
     assert client.get(reverse("permohonan:reply", args=[submitted.tracking_code])).status_code == 404
     accept(actor=make_operator(opd=dinsos), submission=submitted)

@@ -3,6 +3,7 @@ submission, the applicant's timeline and the reply that finishes it."""
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from disposisi.models import Instruction
@@ -223,6 +224,8 @@ def test_the_applicant_follows_the_letter_by_unit_and_the_signed_reply_finishes_
     make_position,
     make_user,
     applicant,
+    make_applicant,
+    client,
     django_capture_on_commit_callbacks,
 ):
     accept(actor=dinsos_operator, submission=submitted)
@@ -276,6 +279,13 @@ def test_the_applicant_follows_the_letter_by_unit_and_the_signed_reply_finishes_
     assert Notification.objects.filter(
         user=applicant.user, key=f"permohonan:{submitted.pk}:finished"
     ).exists()
+    reply_url = reverse("permohonan:reply", args=[submitted.tracking_code])
+    client.force_login(applicant.user)
+    downloaded = client.get(reply_url)
+    assert downloaded["Content-Type"] == "application/pdf"
+    assert b"".join(downloaded.streaming_content)[:5] == b"%PDF-"
+    client.force_login(make_applicant().user)
+    assert client.get(reply_url).status_code == 404, "another applicant never gets the reply"
 
 
 def test_a_reply_needs_a_letter_the_drafter_may_read(
