@@ -20,6 +20,7 @@ COPY disposisi ./disposisi
 COPY tte ./tte
 COPY layanan_publik ./layanan_publik
 COPY arsip ./arsip
+COPY bench ./bench
 RUN pip install "setuptools==80.10.2" wheel && pip install --no-build-isolation .
 COPY . .
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tte",
     "layanan_publik",
     "arsip",
+    "bench",
 ]
 
 MIDDLEWARE = [
