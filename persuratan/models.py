@@ -409,6 +409,32 @@ class InboxRead(models.Model):
         return f"{self.user_id} membaca {self.item_id}"
 
 
+class InboxTally(models.Model):
+    """How many items (withdrawn ones aside) a position's inbox holds, kept in the transaction that
+    delivers or withdraws one: the unread badge on every page reads it instead of counting ten
+    years of mail."""
+
+    position = models.OneToOneField(Position, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    items = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.position_id}: {self.items}"
+
+
+class ReadTally(models.Model):
+    """How many items of a position one person has opened, kept with each first `InboxRead`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="+")
+    reads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "position"], name="read_tally_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.position_id}: {self.reads}"
+
+
 class IncomingLetterUserObjectPermission(UserObjectPermissionBase):
     """A letter shared with one person (django-guardian, direct foreign key: joins, not string ids)."""
 

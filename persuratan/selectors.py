@@ -9,7 +9,7 @@ reached; the OPD's operator keeps only the metadata they registered.
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from kantor_virtual.pagination import Cursor
@@ -20,8 +20,10 @@ from persuratan.models import (
     Correspondent,
     InboxItem,
     InboxRead,
+    InboxTally,
     IncomingLetter,
     IncomingLetterUserObjectPermission,
+    ReadTally,
     SecurityClass,
 )
 
@@ -205,24 +207,13 @@ def inbox_for(
 
 
 def unread_counts(*, user: User, position_ids: set[int]) -> dict[int, int]:
-    """Items not yet opened by this person, per position: the position's items minus their reads.
-
-    Two grouped index counts instead of an anti-join over the whole inbox.
-    """
+    """Items not yet opened by this person, per position: the position's items minus their reads,
+    both read from counters (persuratan.tallies), so the badge costs the same at any inbox size."""
     if not position_ids:
         return {}
-    items = dict(
-        InboxItem.objects.filter(position_id__in=position_ids)
-        .exclude(status=InboxItem.Status.WITHDRAWN)
-        .values_list("position_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    items = dict(InboxTally.objects.filter(position_id__in=position_ids).values_list("position_id", "items"))
     reads = dict(
-        InboxRead.objects.filter(user=user, position_id__in=position_ids)
-        .values_list("position_id")
-        .annotate(n=Count("id"))
-        .order_by()
+        ReadTally.objects.filter(user=user, position_id__in=position_ids).values_list("position_id", "reads")
     )
     return {
         position_id: max(items.get(position_id, 0) - reads.get(position_id, 0), 0)

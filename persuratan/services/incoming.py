@@ -27,6 +27,7 @@ from persuratan.models import (
     Priority,
     SecurityClass,
 )
+from persuratan.tallies import count_first_read, count_items
 from persuratan.tasks import extract_file_text as extract_file_text_task
 from persuratan.tasks import notify_delivery as notify_delivery_task
 
@@ -221,6 +222,7 @@ def deliver(
         classification_id=letter.classification_id,
         sender_id=letter.sender_id,
     )
+    count_items(position_id=to.pk, delta=1)
     record_event(
         target=letter,
         verb="delivered",
@@ -248,6 +250,7 @@ def mark_read(*, user: User, item: InboxItem) -> bool:
     )
     if not first_time:
         return False
+    count_first_read(user_id=user.pk, position_id=item.position_id)
     opened = InboxItem.objects.filter(pk=item.pk, status=InboxItem.Status.UNREAD).update(
         status=InboxItem.Status.READ, first_read_at=now
     )
@@ -285,6 +288,8 @@ def change_item_status(
         locked.done_at = timezone.now()
         fields.append("done_at")
     locked.save(update_fields=fields)
+    if to == InboxItem.Status.WITHDRAWN:
+        count_items(position_id=locked.position_id, delta=-1)
     record_event(
         target=locked.letter,
         verb=f"item_{to}",

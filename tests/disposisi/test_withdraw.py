@@ -7,9 +7,10 @@ from disposisi.services import dispose, withdraw
 from kantor_virtual.errors import Refused
 from kantor_virtual.timeline import timeline_for
 from organisasi.models import Assignment
-from persuratan.models import InboxItem
-from persuratan.selectors import inbox_for, letter_access, letters_visible_to
+from persuratan.models import InboxItem, InboxTally, ReadTally
+from persuratan.selectors import inbox_for, letter_access, letters_visible_to, unread_counts
 from persuratan.services import mark_read
+from persuratan.tallies import recount
 from tests.disposisi.conftest import node
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,25 @@ def test_a_withdrawn_disposition_cannot_be_withdrawn_again_but_may_be_sent_anew(
     )
     assert node(letter, org.kabid).status == InboxItem.Status.UNREAD
     assert letter_access(user=org.people["kabid"], letter=letter).full
+
+
+def test_the_unread_badge_counters_follow_deliveries_reads_and_withdrawals(letter, org, disposed):
+    kabid, kadis = org.people["kabid"], org.people["kadis"]
+    assert unread_counts(user=kabid, position_ids={org.kabid.pk}) == {org.kabid.pk: 1}
+    mark_read(user=kadis, item=node(letter, org.kadis))
+    withdraw(actor=kadis, item=disposed)
+
+    assert unread_counts(user=kabid, position_ids={org.kabid.pk}) == {org.kabid.pk: 0}
+    assert unread_counts(user=kadis, position_ids={org.kadis.pk}) == {org.kadis.pk: 0}
+    assert (org.kabid.pk, 0) in set(InboxTally.objects.values_list("position_id", "items"))
+
+    def tallies():
+        return (
+            set(InboxTally.objects.filter(items__gt=0).values_list("position_id", "items")),
+            set(ReadTally.objects.values_list("user_id", "position_id", "reads")),
+        )
+
+    kept = tallies()
+    recount()
+    assert kept == tallies(), "the counters kept in each transaction equal a count of the rows"
+    assert (kadis.pk, org.kadis.pk, 1) in kept[1]
