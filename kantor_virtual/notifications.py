@@ -138,8 +138,10 @@ def send_notification_email(*, notification_id: int) -> bool:
 
 
 def unread_count(*, user: AbstractBaseUser) -> int:
-    """The bell's counter; served by the partial index `notification_user_unread`."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """The bell's counter, which shows "99+" beyond 99: counting stops at 100, so someone who never
+    opens their notifications does not make every page count years of them (index
+    `notification_user_unread`)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True)[:100].count()
 
 
 def notifications_for(

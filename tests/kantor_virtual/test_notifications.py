@@ -174,6 +174,17 @@ def test_the_bell_in_the_navigation_shows_the_unread_count(client, make_user):
     assert 'aria-label="Notifikasi"' in client.get(reverse("beranda")).content.decode()
 
 
+def test_the_bell_stops_counting_at_a_hundred(client, make_user):
+    ani = make_user()
+    Notification.objects.bulk_create(Notification(user=ani, key=f"k{n}", title="Surat") for n in range(120))
+    client.force_login(ani)
+
+    assert unread_count(user=ani) == 100
+    page = client.get(reverse("beranda")).content.decode()
+    assert 'aria-label="Notifikasi (lebih dari 99 belum dibaca)"' in page
+    assert ">99+</span>" in page
+
+
 def test_the_counter_costs_no_query_until_a_page_draws_it(make_user, django_assert_num_queries):
     ani = make_user()
     notify(users=[ani], key="a", title="Satu")
