@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from organisasi.selectors import opds_administered_by
+from organisasi.selectors import administers_an_opd
 
 
 def acting_position(request: HttpRequest) -> dict:
@@ -10,6 +10,5 @@ def acting_position(request: HttpRequest) -> dict:
     return {
         "acting_positions": request.acting_positions,
         "acting_position": request.acting_position,
-        # A callable: the template evaluates it (one query) only where the menu is drawn.
-        "can_edit_org_chart": lambda: opds_administered_by(user=request.user).exists(),
+        "can_edit_org_chart": lambda: administers_an_opd(user=request.user),
     }

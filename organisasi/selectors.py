@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from kantor_virtual.request_memo import remembered
 from organisasi.models import Assignment, Opd, Position, RoleGrant, User
 
 
@@ -27,12 +28,16 @@ def positions_for(*, user: User, on: date) -> list[Position]:
     """Positions the user acts for on `on`: held definitively, or as Plt/Plh inside the date range."""
     if not user.is_authenticated:
         return []
-    positions: dict[int, Position] = {}
-    for assignment in active_assignments(user=user, on=on):
-        # `held_as` lets the header say "Plt. Kepala Dinas …" without another query.
-        assignment.position.held_as = assignment.kind
-        positions.setdefault(assignment.position_id, assignment.position)
-    return list(positions.values())
+
+    def read() -> list[Position]:
+        positions: dict[int, Position] = {}
+        for assignment in active_assignments(user=user, on=on):
+            # `held_as` lets the header say "Plt. Kepala Dinas …" without another query.
+            assignment.position.held_as = assignment.kind
+            positions.setdefault(assignment.position_id, assignment.position)
+        return list(positions.values())
+
+    return list(remembered(("positions", user.pk, on), read))
 
 
 def is_pimpinan(*, user: User, on: date | None = None) -> bool:
@@ -41,22 +46,36 @@ def is_pimpinan(*, user: User, on: date | None = None) -> bool:
     return any(position.is_struktural for position in positions_for(user=user, on=on))
 
 
+def _grants(user: User) -> list[tuple[str, int | None]]:
+    """The user's (role, opd id) grants: one query per request, whichever checks the page makes."""
+    return remembered(
+        ("grants", user.pk), lambda: list(RoleGrant.objects.filter(user=user).values_list("role", "opd_id"))
+    )
+
+
 def has_role(*, user: User, role: str, opd: Opd | None = None) -> bool:
     """Whether the user holds `role`; with `opd`, scoped to that OPD (a province-wide arsiparis counts)."""
     if not user.is_authenticated:
         return False
-    grants = RoleGrant.objects.filter(user=user, role=role)
-    if opd is not None:
-        grants = grants.filter(Q(opd=opd) | Q(opd__isnull=True, role=RoleGrant.Role.ARSIPARIS))
-    return grants.exists()
+    return any(
+        granted == role
+        and (opd is None or opd_id == opd.pk or (opd_id is None and role == RoleGrant.Role.ARSIPARIS))
+        for granted, opd_id in _grants(user)
+    )
 
 
 def has_any_role(*, user: User, roles: Iterable[str]) -> bool:
-    return user.is_authenticated and RoleGrant.objects.filter(user=user, role__in=list(roles)).exists()
+    wanted = set(roles)
+    return user.is_authenticated and any(role in wanted for role, _ in _grants(user))
 
 
 def is_admin(*, user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or has_role(user=user, role=RoleGrant.Role.ADMIN))
+
+
+def administers_an_opd(*, user: User) -> bool:
+    """Whether `opds_administered_by` would give anything, without asking the database again."""
+    return is_admin(user=user) or has_role(user=user, role=RoleGrant.Role.ADMIN_OPD)
 
 
 def opds_administered_by(*, user: User) -> QuerySet[Opd]:
@@ -80,14 +99,12 @@ def requires_second_factor(*, user: User) -> bool:
     if user.is_superuser or user.is_staff:
         return True
     admin_roles = [RoleGrant.Role.ADMIN, RoleGrant.Role.ADMIN_OPD]
-    return RoleGrant.objects.filter(user=user, role__in=admin_roles).exists() or is_pimpinan(user=user)
+    return has_any_role(user=user, roles=admin_roles) or is_pimpinan(user=user)
 
 
 def position_ids_for(*, user: User, on: date) -> set[int]:
     """Ids of the positions the user acts for on `on` (see `positions_for`), for filtering by position."""
-    if not user.is_authenticated:
-        return set()
-    return set(active_assignments(user=user, on=on).values_list("position_id", flat=True))
+    return {position.pk for position in positions_for(user=user, on=on)}
 
 
 def holders_of(*, position_ids: Iterable[int], on: date) -> dict[int, list[User]]:
@@ -146,5 +163,5 @@ class RoleScope:
 def role_scope(*, user: User, role: str) -> RoleScope:
     if not user.is_authenticated:
         return RoleScope(frozenset())
-    opd_ids = list(RoleGrant.objects.filter(user=user, role=role).values_list("opd_id", flat=True))
+    opd_ids = [opd_id for granted, opd_id in _grants(user) if granted == role]
     return RoleScope(frozenset(i for i in opd_ids if i is not None), everywhere=None in opd_ids)
