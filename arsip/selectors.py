@@ -18,7 +18,7 @@ from django.utils import timezone
 from arsip.models import Berkas, FinalDisposition, Record
 from arsip.retention import Code, Rule, applicable_rule
 from organisasi.models import Opd, RoleGrant, User
-from organisasi.selectors import RoleScope, is_admin, role_scope
+from organisasi.selectors import RoleScope, is_admin, role_grants_of, role_scope
 from persuratan.models import Classification, InboxItem, IncomingLetter, OutgoingLetter, SecurityClass
 from persuratan.outgoing_selectors import outgoing_letters_visible_to
 from persuratan.selectors import classification_ids, letters_visible_to
@@ -31,14 +31,11 @@ FILING_LIMIT = 100  # letters waiting to be filed shown at once; the classificat
 
 
 def keeper_scope(*, user: User) -> RoleScope:
-    """The OPDs whose records the user keeps, as operator or arsiparis: one query."""
+    """The OPDs whose records the user keeps, as operator or arsiparis."""
     if not user.is_authenticated:
         return RoleScope(frozenset())
-    grants = list(
-        RoleGrant.objects.filter(
-            user=user, role__in=[RoleGrant.Role.OPERATOR, RoleGrant.Role.ARSIPARIS]
-        ).values_list("role", "opd_id")
-    )
+    keepers = {RoleGrant.Role.OPERATOR, RoleGrant.Role.ARSIPARIS}
+    grants = [grant for grant in role_grants_of(user=user) if grant[0] in keepers]
     return RoleScope(
         frozenset(opd_id for _, opd_id in grants if opd_id is not None),
         everywhere=(RoleGrant.Role.ARSIPARIS, None) in grants,

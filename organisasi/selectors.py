@@ -46,7 +46,7 @@ def is_pimpinan(*, user: User, on: date | None = None) -> bool:
     return any(position.is_struktural for position in positions_for(user=user, on=on))
 
 
-def _grants(user: User) -> list[tuple[str, int | None]]:
+def role_grants_of(*, user: User) -> list[tuple[str, int | None]]:
     """The user's (role, opd id) grants: one query per request, whichever checks the page makes."""
     return remembered(
         ("grants", user.pk), lambda: list(RoleGrant.objects.filter(user=user).values_list("role", "opd_id"))
@@ -60,13 +60,13 @@ def has_role(*, user: User, role: str, opd: Opd | None = None) -> bool:
     return any(
         granted == role
         and (opd is None or opd_id == opd.pk or (opd_id is None and role == RoleGrant.Role.ARSIPARIS))
-        for granted, opd_id in _grants(user)
+        for granted, opd_id in role_grants_of(user=user)
     )
 
 
 def has_any_role(*, user: User, roles: Iterable[str]) -> bool:
     wanted = set(roles)
-    return user.is_authenticated and any(role in wanted for role, _ in _grants(user))
+    return user.is_authenticated and any(role in wanted for role, _ in role_grants_of(user=user))
 
 
 def is_admin(*, user: User) -> bool:
@@ -163,5 +163,5 @@ class RoleScope:
 def role_scope(*, user: User, role: str) -> RoleScope:
     if not user.is_authenticated:
         return RoleScope(frozenset())
-    opd_ids = [opd_id for granted, opd_id in _grants(user) if granted == role]
+    opd_ids = [opd_id for granted, opd_id in role_grants_of(user=user) if granted == role]
     return RoleScope(frozenset(i for i in opd_ids if i is not None), everywhere=None in opd_ids)

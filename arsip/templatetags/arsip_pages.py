@@ -4,6 +4,7 @@ from django import template
 
 from kantor_virtual.models import Event
 from organisasi.models import RoleGrant
+from organisasi.selectors import role_grants_of
 
 register = template.Library()
 
@@ -31,12 +32,11 @@ EVENT_LABELS = {
 
 @register.simple_tag(takes_context=True)
 def archive_menu(context) -> dict[str, bool]:
-    """Which archive pages the menu offers: one query for the user's archive-related roles; the
-    positions the user acts for are loaded already for the header."""
+    """Which archive pages the menu offers, from the roles and positions read once for the request."""
     request = context["request"]
     positions = request.acting_positions
     roles = [RoleGrant.Role.ARSIPARIS, RoleGrant.Role.OPERATOR, RoleGrant.Role.ADMIN]
-    grants = set(RoleGrant.objects.filter(user=request.user, role__in=roles).values_list("role", "opd_id"))
+    grants = {grant for grant in role_grants_of(user=request.user) if grant[0] in roles}
     held = {role for role, _ in grants}
     return {
         "keeps": RoleGrant.Role.ARSIPARIS in held,
