@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kantor_virtual.server_timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kantor_virtual.request_memo.RequestMemoMiddleware",
@@ -222,6 +223,10 @@ RATELIMIT_FAIL_OPEN = True
 # Pimpinan (holders of a struktural position) and admins must confirm a TOTP code after the password.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Kantor Virtual")
+
+# The benchmark's floor page (bench/urls.py), the yardstick product pages are compared with: not part
+# of the product, so it exists only where `./kantor bench` turns it on.
+BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia")]

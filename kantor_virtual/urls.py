@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -23,6 +24,8 @@ urlpatterns = [
     path("", include("arsip.urls")),
     path("admin/", admin.site.urls),
 ]
+if settings.BENCH_FLOOR:
+    urlpatterns.append(path("", include("bench.urls")))
 
 handler403 = "kantor_virtual.views.forbidden"
 handler404 = "kantor_virtual.views.not_found"
