@@ -145,6 +145,8 @@ def celery_url(redis_url: str) -> str:
 
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# Keys of the public statistics page's figures (layanan_publik.statistics); tests give each test its own.
+STATISTICS_CACHE_PREFIX = "statistik:"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CELERY_BROKER_URL = celery_url(REDIS_URL)

@@ -215,6 +215,10 @@ class Submission(models.Model):
             models.Index(fields=["opd", "status", "submitted_at", "id"], name="submission_queue"),
             models.Index(fields=["applicant", "-submitted_at"], name="submission_of_applicant"),
             models.Index(fields=["service", "status", "finished_at"], name="submission_statistics"),
+            # The statistics' cache key reads the latest finish (layanan_publik.statistics).
+            models.Index(
+                fields=["finished_at"], condition=Q(finished_at__isnull=False), name="submission_finished"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,8 @@
 IKM, per service and per OPD, for a period.
 
 Aggregates only, computed by PostgreSQL in a fixed number of queries whatever the number of
-services. `Figures` holds the exact numbers; `Figures.published` is the one place that hides what
+services, and kept in the cache until a submission is made or finished or a survey answered (the
+key holds the latest of each), so the page costs the same in a province's tenth year as in its first. `Figures` holds the exact numbers; `Figures.published` is the one place that hides what
 could point at a person (counts below MIN_SHOWN, and anything derived from so few), and pages only
 ever receive `Published` values.
 """
@@ -13,6 +14,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -23,6 +27,7 @@ from layanan_publik.models import SKM_ELEMENTS, Service, Submission, SurveyRespo
 from organisasi.models import Opd
 
 MIN_SHOWN = 5
+STATISTICS_CACHE_SECONDS = 24 * 60 * 60  # the key changes with the data; this only bounds old entries
 SMALL = f"< {MIN_SHOWN}"
 ELEMENT_LABELS = dict(SKM_ELEMENTS)
 
@@ -181,6 +186,31 @@ def _combined(counts: dict[int, dict], answers: dict[int, dict]) -> dict[int, Fi
     }
 
 
+def _data_version() -> str:
+    """What the figures depend on, in one query of three index lookups: a new submission, a new
+    finish or a new survey answer changes it (none of them is ever edited afterwards)."""
+    submissions, answers = Submission._meta.db_table, SurveyResponse._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT max(id) FROM {submissions}), (SELECT max(finished_at) FROM {submissions}),"
+            f" (SELECT max(id) FROM {answers})"
+        )
+        made, finished, answered = cursor.fetchone()
+    return f"{made}:{finished.isoformat() if finished else ''}:{answered}"
+
+
+def cached_figures_for(
+    *, period: Period, opd_id: int | None = None
+) -> tuple[dict[int, Figures], dict[int, Figures]]:
+    """`figures_for`, from the cache while nothing it counts has changed."""
+    key = f"{settings.STATISTICS_CACHE_PREFIX}{period.start}:{period.end}:{opd_id}:{_data_version()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = figures_for(period=period, opd_id=opd_id)
+        cache.set(key, figures, timeout=STATISTICS_CACHE_SECONDS)
+    return figures
+
+
 def figures_for(
     *, period: Period, opd_id: int | None = None
 ) -> tuple[dict[int, Figures], dict[int, Figures]]:
@@ -223,9 +253,10 @@ class PublicStatistics:
 
 def public_statistics(*, period: Period, opd: Opd | None = None) -> PublicStatistics:
     """The statistics page: each OPD with its services (active ones, and any with figures in the
-    period), already published. Four queries whatever the number of services."""
+    period), already published. Five queries whatever the number of services, two when the figures
+    come from the cache."""
     opd_id = opd.pk if opd is not None else None
-    by_service, by_opd = figures_for(period=period, opd_id=opd_id)
+    by_service, by_opd = cached_figures_for(period=period, opd_id=opd_id)
     services = Service.objects.select_related("opd").filter(Q(active=True) | Q(pk__in=list(by_service)))
     if opd_id is not None:
         services = services.filter(opd_id=opd_id)

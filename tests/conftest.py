@@ -98,6 +98,12 @@ def _own_rate_limit_counters(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_statistics_cache(settings):
+    """The statistics' figures are cached in Redis, shared by the test databases of parallel workers."""
+    settings.STATISTICS_CACHE_PREFIX = f"statistik:{uuid.uuid4().hex}:"
+
+
+@pytest.fixture(autouse=True)
 def _forms_may_be_sent_at_once(settings):
     """A test client sends a form the moment it is shown; tests of the bot check set the minimum again."""
     settings.PORTAL_MIN_FILL_SECONDS = 0

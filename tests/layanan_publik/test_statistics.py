@@ -197,6 +197,29 @@ def test_the_statistics_take_the_same_number_of_queries_for_three_services_or_ni
     assert queries() == few
 
 
+def test_the_figures_come_from_the_cache_until_a_submission_finishes_or_a_survey_is_answered(
+    year_of_dinsos, make_submission
+):
+    a = year_of_dinsos["a"]
+
+    def figures_of_a():
+        with CaptureQueriesContext(connection) as captured:
+            stats = public_statistics(period=YEAR)
+        row = next(row for opd in stats.opds for row in opd.services if row.service == a)
+        return row.figures, len(captured)
+
+    first, computed = figures_of_a()
+    again, from_cache = figures_of_a()
+    assert again == first and from_cache < computed
+
+    finished = make_submission(
+        service=a, submitted_at=at(2025, 6, 2), status=Submission.Status.FINISHED, finished_at=at(2025, 6, 3)
+    )
+    assert figures_of_a()[0].finished == "6"
+    rate(finished, [4] * 9, at(2025, 6, 4))
+    assert figures_of_a()[0].respondents == "6"
+
+
 # ── The page ─────────────────────────────────────────────────────────────────────────────────
 
 
