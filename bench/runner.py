@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import platform
 import shutil
@@ -294,7 +295,10 @@ def make_plan() -> Plan:
     from persuratan.models import InboxItem
     from persuratan.selectors import PAGE_SIZE
 
-    head, head_items = _busiest_held(Position.objects.filter(heads_opd=True))
+    # A Kepala Dinas, not the Sekda whose inbox gathers the province's mail; any OPD head if none is named so.
+    heads = Position.objects.filter(heads_opd=True)
+    kepala_dinas = heads.filter(name__istartswith="Kepala Dinas")
+    head, head_items = _busiest_held(kepala_dinas if kepala_dinas.exists() else heads)
     opd = head.position.opd
     staff, staff_items = _busiest_held(
         Position.objects.filter(opd=opd).exclude(kind=Position.Kind.STRUKTURAL)
@@ -581,6 +585,9 @@ def time_sign(context: dict) -> dict:
     from tte.models import Certificate
     from tte.services import enrol
 
+    # pyhanko warns on every signature that it may not fetch revocation info; the local authority's
+    # CRL is embedded on purpose, and twenty warnings would bury the benchmark's output.
+    logging.getLogger("pyhanko").setLevel(logging.ERROR)
     signer, drafter = context["head"], context["staff"]
     details = DraftDetails(
         letter_type=LetterType.INTERNAL_MEMO,

@@ -180,7 +180,8 @@ def test_the_plan_signs_in_the_busiest_head_his_staff_and_operator_and_counts_ea
     assert (pages["search_common"].note, pages["search_rare"].note) == ("“undangan”", "“koordinasi”")
     queries = {page.name: runner.count_queries(plan.clients[page.role], page.path) for page in plan.pages}
     assert all(count > 0 for count in queries.values())
-    assert queries[report.FLOOR_PAGE] == min(queries.values())
+    signed_in = ("inbox", "letter", "search_common", "inbox_staf", "outgoing_register")
+    assert queries[report.FLOOR_PAGE] < min(queries[name] for name in signed_in), "the floor is the floor"
     config = plan.locust_config(max_requests=100)
     assert set(config["sessions"]) == {"kepala_dinas", "staf", "operator"}, "the citizen is signed out"
 
