@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import platform
+import re
 import shutil
 import socket
 import subprocess
@@ -73,7 +74,7 @@ def main(argv: list[str]) -> int:
 
     from kantor_virtual.stack import DATA_DIR
 
-    results = {}
+    results, failed = {}, []
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="kantor-bench-") as scratch:
             into = Path(scratch) / "result.json"
@@ -85,12 +86,15 @@ def main(argv: list[str]) -> int:
             _log(f"Ukuran {size}: data di {env['KV_DATA_DIR']}")
             if subprocess.run(command, cwd=BASE_DIR, env=env).returncode != 0 or not into.exists():
                 _log(f"Ukuran {size} gagal diukur.")
-                return 1
+                failed.append(size)
+                continue
             results[size] = report.with_verdicts(json.loads(into.read_text()))
-    return publish(results, options=args)
+    if results:
+        publish(results, options=args)
+    return 1 if failed else 0
 
 
-def publish(results: dict[str, dict], *, options: argparse.Namespace) -> int:
+def publish(results: dict[str, dict], *, options: argparse.Namespace) -> None:
     now = datetime.now(UTC)
     change = report.growth(results)
     document = {
@@ -120,7 +124,6 @@ def publish(results: dict[str, dict], *, options: argparse.Namespace) -> int:
         unfinished.write_text(text, encoding="utf-8")
         unfinished.replace(path)
     _log(f"Hasil ditulis ke {stamped.relative_to(BASE_DIR)} dan bench/results/latest.json")
-    return 0
 
 
 # ── The child: one size, its own servers ──────────────────────────────────────────────────────
@@ -410,8 +413,6 @@ def deep_cursor(*, position_id: int, page: int, page_size: int) -> tuple[str | N
 
 def search_words(*, position_id: int) -> tuple[str, str]:
     """A common and a rare word of the subjects in this position's newest letters."""
-    import re
-
     from persuratan.models import InboxItem
 
     subjects = (
@@ -642,7 +643,7 @@ def gunicorn(*, log: Path, command: Callable[..., list[str]]) -> Iterator[str]:
         )
         try:
             deadline = time.monotonic() + 60
-            while not _answers(f"{base_url}/kesehatan/"):
+            while _status(f"{base_url}/kesehatan/") != 200:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(f"gunicorn tidak menjawab; lihat {log}")
                 time.sleep(0.3)
@@ -656,13 +657,21 @@ def gunicorn(*, log: Path, command: Callable[..., list[str]]) -> Iterator[str]:
                 process.wait()
 
 
-def _answers(url: str, cookie: str | None = None) -> bool:
+def _status(url: str, cookie: str | None = None) -> int | None:
+    """The HTTP status of a GET, redirects not followed; None when nothing answered."""
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status == 200
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
     except (urllib.error.URLError, OSError):
-        return False
+        return None
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect to the sign-in page is an answer to report, not to follow
 
 
 def warm_up(base_url: str, plan: Plan) -> None:
@@ -675,9 +684,11 @@ def warm_up(base_url: str, plan: Plan) -> None:
         cookie = f"{config['cookie_name']}={session}" if session else None
         with ThreadPoolExecutor(max_workers=2 * workers) as pool:
             rounds = [(base_url + page.path, cookie)] * (4 * workers)
-            answered = list(pool.map(lambda call: _answers(*call), rounds))
-        if not all(answered):
-            raise SystemExit(f"{page.name} ({page.path}) tidak menjawab 200 lewat gunicorn.")
+            statuses = set(pool.map(lambda call: _status(*call), rounds))
+        if statuses != {200}:
+            raise SystemExit(
+                f"{page.name} ({page.path}) menjawab {sorted(statuses, key=str)} lewat gunicorn, bukan 200."
+            )
 
 
 def run_locust(
