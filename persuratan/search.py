@@ -4,26 +4,37 @@ The words are matched against `IncomingLetter.search`, the generated and GIN-ind
 perihal (weight A), sender and number (B), summary (C) and the scans' text layer (D), with
 PostgreSQL's `indonesian` configuration, so "undangan" also finds "mengundang". Filters narrow by
 the received date, a number, the sender and the classification code. A page costs the same few
-queries whatever its size: the user's roles and positions, one capped count, one page of rows.
+queries whatever its size and the register's: the user's roles and positions, one query for the
+newest matches along each way letters reach the user, one page of rows.
 The outgoing register searches the same way with `words_query`, `highlighted` and `counted_page`.
 """
 
 import math
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Concat, Left, Replace
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from organisasi.models import User
-from persuratan.models import SEARCH_CONFIG, Correspondent, IncomingLetter, OutgoingLetter
-from persuratan.selectors import classification_ids, letters_visible_to
+from organisasi.models import RoleGrant, User
+from organisasi.selectors import position_ids_for, role_scope
+from persuratan.models import (
+    SEARCH_CONFIG,
+    Correspondent,
+    InboxItem,
+    IncomingLetter,
+    IncomingLetterUserObjectPermission,
+    OutgoingLetter,
+    SecurityClass,
+)
+from persuratan.selectors import classification_ids
 
 PAGE_SIZE = 20
 MAX_PAGES = 50
@@ -98,20 +109,27 @@ class SearchPage:
 def search_letters(
     *, user: User, query: str = "", filters: SearchFilters = SearchFilters(), page: int = 1
 ) -> SearchPage:
-    """One page of the letters matching `query` and `filters`, best match first.
+    """One page of the letters matching `query` and `filters`, best match first among the newest
+    matches the pages reach.
 
     Without words, the filters alone choose the letters, newest received first. Rahasia letters are
     searched only by those they reached: the register's metadata access of an operator never
     extends to their contents.
     """
-    rows = _filtered(letters_visible_to(user=user, full_only=True), filters)
     tsquery = words_query(query)
-    if tsquery is not None:
-        rows = rows.filter(search=tsquery)
-    result = counted_page(rows, page)
+    letter_ids, capped = _newest_matches(user=user, tsquery=tsquery, filters=filters)
+    count = len(letter_ids)
+    num_pages = max(math.ceil(count / PAGE_SIZE), 1)
+    result = SearchPage(
+        hits=[], number=min(max(page, 1), num_pages), num_pages=num_pages, count=count, capped=capped
+    )
 
     # The tsvector and the scans' text can be long; the page needs neither.
-    rows = rows.select_related("opd", "classification").defer("search", "scan_text")
+    rows = (
+        IncomingLetter.objects.filter(pk__in=letter_ids)
+        .select_related("opd", "classification")
+        .defer("search", "scan_text")
+    )
     if tsquery is None:
         letters = list(rows.order_by("-received_on", "-id")[result.rows])
         hits = [
@@ -143,6 +161,76 @@ def search_letters(
     return replace(result, hits=hits)
 
 
+def _newest_matches(
+    *, user: User, tsquery: SearchQuery | None, filters: SearchFilters
+) -> tuple[list[int], bool]:
+    """Ids of the newest readable letters that match, as many as the pages reach, and whether more
+    matched: one query, whatever the size of the register.
+
+    A letter is readable through each way it reaches the user (persuratan.selectors._visible): an
+    inbox item of a position they act for, an OPD they keep as operator or arsiparis (rahasia
+    aside), or a share. Each way is read newest first along its own index and stops at the cap, so
+    a common word in ten years of letters costs what it costs in one; ranking then orders the few.
+    """
+    reach = MAX_PAGES * PAGE_SIZE
+    classes = classification_ids(filters.classification) if filters.classification.strip() else None
+
+    def newest(rows: QuerySet, *, to_letter: str, letter_id: str, at: str, narrowed_too: bool) -> QuerySet:
+        matching = _filtered(Q(), filters, classes=classes, prefix=to_letter)
+        if tsquery is not None:
+            matching &= Q(**{f"{to_letter}search": tsquery})
+        if not narrowed_too:
+            matching &= ~Q(**{f"{to_letter}security_class__in": SecurityClass.narrowed()})
+        return (
+            rows.filter(matching).order_by(f"-{at}", f"-{letter_id}").values_list(letter_id, at)[: reach + 1]
+        )
+
+    items = InboxItem.objects.exclude(status=InboxItem.Status.WITHDRAWN)
+    # One ordered scan per position or OPD: PostgreSQL cannot read one index in order across a list.
+    ways = [
+        newest(
+            items.filter(position_id=position_id),
+            to_letter="letter__",
+            letter_id="letter_id",
+            at="received_at",
+            narrowed_too=True,
+        )
+        for position_id in sorted(position_ids_for(user=user, on=timezone.localdate()))
+    ]
+    operator = role_scope(user=user, role=RoleGrant.Role.OPERATOR)
+    arsiparis = role_scope(user=user, role=RoleGrant.Role.ARSIPARIS)
+    kept = (
+        [IncomingLetter.objects.all()]
+        if arsiparis.everywhere
+        else [
+            IncomingLetter.objects.filter(opd_id=opd_id)
+            for opd_id in sorted(operator.opd_ids | arsiparis.opd_ids)
+        ]
+    )
+    ways += [
+        newest(letters, to_letter="", letter_id="id", at="registered_at", narrowed_too=False)
+        for letters in kept
+    ]
+    shared = IncomingLetterUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_incomingletter"
+    )
+    ways.append(
+        newest(
+            shared,
+            to_letter="content_object__",
+            letter_id="content_object_id",
+            at="content_object__registered_at",
+            narrowed_too=False,
+        )
+    )
+
+    found: dict[int, datetime] = {}
+    for letter_id, at in ways[0].union(*ways[1:], all=True):
+        found[letter_id] = max(at, found.get(letter_id, at))
+    newest_first = sorted(found, key=lambda letter_id: (found[letter_id], letter_id), reverse=True)
+    return newest_first[:reach], len(newest_first) > reach
+
+
 def words_query(query: str) -> SearchQuery | None:
     """What the user typed as a web-style query ("frasa", -kata) in the indonesian configuration."""
     words = " ".join(query.split())
@@ -167,27 +255,33 @@ def highlighted(expression, tsquery: SearchQuery, **options) -> SearchHeadline:
     return SearchHeadline(_html_escaped(expression), tsquery, config=SEARCH_CONFIG, **options, **MARK)
 
 
-def _filtered(rows: QuerySet[IncomingLetter], filters: SearchFilters) -> QuerySet[IncomingLetter]:
+def _filtered(condition: Q, filters: SearchFilters, *, classes: list[int] | None, prefix: str = "") -> Q:
+    """`condition` narrowed by the filters, on letters reached through `prefix` ("letter__" from an
+    inbox item); `classes` are the ids the classification filter stands for, read once."""
+
+    def on(**lookup) -> Q:
+        return Q(**{f"{prefix}{field}": value for field, value in lookup.items()})
+
     if filters.received_from:
-        rows = rows.filter(received_on__gte=filters.received_from)
+        condition &= on(received_on__gte=filters.received_from)
     if filters.received_to:
-        rows = rows.filter(received_on__lte=filters.received_to)
+        condition &= on(received_on__lte=filters.received_to)
     number = filters.number.strip()
     if number:
-        by_number = Q(sender_number__iexact=number)
+        by_number = on(sender_number__iexact=number)
         agenda = AGENDA_LABEL.fullmatch(number)
         if agenda:
-            by_number |= Q(agenda_number=int(agenda[1]), agenda_year=int(agenda[2]))
-        rows = rows.filter(by_number)
+            by_number |= on(agenda_number=int(agenda[1]), agenda_year=int(agenda[2]))
+        condition &= by_number
     sender_key = Correspondent.key_for(filters.sender)
     if sender_key:
         # A prefix of the lower-cased name: the correspondent_name_prefix index answers it.
-        rows = rows.filter(
+        condition &= on(
             sender_id__in=Correspondent.objects.filter(name_key__startswith=sender_key).values("id")
         )
-    if filters.classification.strip():
-        rows = rows.filter(classification_id__in=classification_ids(filters.classification))
-    return rows
+    if classes is not None:
+        condition &= on(classification_id__in=classes)
+    return condition
 
 
 def _html_escaped(expression):

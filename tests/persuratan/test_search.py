@@ -16,7 +16,7 @@ from tests.browser import assert_accessible, log_in
 pytestmark = pytest.mark.django_db
 
 SEARCH_URL = "/surat-masuk/cari/"
-# The user's operator and arsiparis grants and their positions, one capped count, one page of rows.
+# The user's operator and arsiparis grants and their positions, the newest matches, one page of rows.
 QUERIES_PER_PAGE = 5
 
 
