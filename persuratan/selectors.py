@@ -9,7 +9,8 @@ reached; the OPD's operator keeps only the metadata they registered.
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from kantor_virtual.pagination import Cursor
@@ -177,7 +178,7 @@ def inbox_for(
     rows = (
         InboxItem.objects.filter(position_id=position_id)
         .exclude(status=InboxItem.Status.WITHDRAWN)
-        .annotate(is_read=Exists(InboxRead.objects.filter(item=OuterRef("pk"), user=user)))
+        .annotate(is_read=_read_by(user))
         .select_related("letter", "from_position", "classification")
         .order_by("-received_at", "-id")
     )
@@ -204,6 +205,18 @@ def inbox_for(
         received_at, pk = after
         rows = rows.filter(Q(received_at__lt=received_at) | Q(received_at=received_at, id__lt=pk))
     return list(rows[:limit])
+
+
+def _read_by(user: User) -> RawSQL:
+    """Whether the user has opened the row's item. `OFFSET 0` keeps PostgreSQL from hashing every
+    item the person ever read (years of them): each row is one probe of the unique (item, user)
+    index, and a page, the "belum saya baca" filter included, stops at its rows."""
+    reads, items = InboxRead._meta.db_table, InboxItem._meta.db_table
+    return RawSQL(
+        f'EXISTS (SELECT 1 FROM {reads} r WHERE r.item_id = "{items}".id AND r.user_id = %s OFFSET 0)',
+        [user.pk],
+        output_field=BooleanField(),
+    )
 
 
 def unread_counts(*, user: User, position_ids: set[int]) -> dict[int, int]:
