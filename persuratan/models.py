@@ -553,6 +553,12 @@ class OutgoingLetter(models.Model):
             # The public verification page finds a letter by the SHA-256 of an uploaded PDF.
             models.Index(fields=["signed_sha256"], name="outgoing_signed_sha256"),
             models.Index(fields=["drafter", "-created_at"], name="outgoing_drafter"),
+            # "Menunggu tanda tangan Anda": a handful of letters, not everything the position ever signed.
+            models.Index(
+                fields=["signer_position", "created_at"],
+                condition=Q(status__in=["approved", "signing"]),
+                name="outgoing_awaiting_signature",
+            ),
         ]
 
     def __str__(self) -> str:
