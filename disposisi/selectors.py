@@ -93,8 +93,9 @@ class LetterTree:
 
 
 def tree_for(*, letter: IncomingLetter) -> LetterTree:
-    """The whole tree of a letter in four queries, whatever its size: nodes with their position and
-    disposition, follow-ups, their files, and the holders of every position."""
+    """The whole tree of a letter in four queries at most, whatever its size: nodes with their
+    position and disposition, follow-ups, their files (when there are follow-ups), and the holders
+    of every position."""
     today = timezone.localdate()
     items = list(
         InboxItem.objects.filter(letter=letter)
@@ -121,7 +122,8 @@ def tree_for(*, letter: IncomingLetter) -> LetterTree:
         follow_up.attachments = []
         by_id[follow_up.pk] = follow_up
         follow_ups.setdefault(follow_up.item_id, []).append(follow_up)
-    for attachment in FollowUpFile.objects.filter(follow_up__item_id__in=item_ids).order_by("id"):
+    attachments = FollowUpFile.objects.filter(follow_up_id__in=list(by_id)).order_by("id") if by_id else []
+    for attachment in attachments:
         by_id[attachment.follow_up_id].attachments.append(attachment)
     holders = holders_of(position_ids={item.position_id for item in items}, on=today)
 
@@ -220,7 +222,10 @@ def letter_section(*, user: User, letter: IncomingLetter, my_items: list[InboxIt
     my_positions = {item.position_id for item in my_items}
     # A leaf position (staf) has nobody to dispose to: it gets no "Teruskan" button.
     with_subordinates = set(
-        Position.objects.filter(parent_id__in=my_positions).values_list("parent_id", flat=True).distinct()
+        Position.objects.filter(parent_id__in=my_positions)
+        .order_by()
+        .values_list("parent_id", flat=True)
+        .distinct()
     )
     for node in tree.nodes.values():
         item = node.item

@@ -119,12 +119,14 @@ def items_of(*, letter: IncomingLetter) -> list[InboxItem]:
 
 
 def items_of_user(*, user: User, letter: IncomingLetter) -> list[InboxItem]:
-    """The nodes of this letter in the inboxes of the positions the user acts for today."""
+    """The nodes of this letter in the inboxes of the positions the user acts for today, each with
+    `is_read` for this person."""
     return list(
         InboxItem.objects.filter(
             letter=letter, position_id__in=position_ids_for(user=user, on=timezone.localdate())
         )
         .exclude(status=InboxItem.Status.WITHDRAWN)
+        .annotate(is_read=_read_by(user))
         .select_related("position")
         .order_by("received_at", "id")
     )

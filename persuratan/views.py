@@ -185,7 +185,8 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     if access.full:
         my_items = items_of_user(user=request.user, letter=letter)
         for item in my_items:
-            mark_read(user=request.user, item=item)
+            if not item.is_read:
+                mark_read(user=request.user, item=item)
         context.update(
             **_files_context(letter),
             timeline=list(timeline_for(target=letter)),
