@@ -23,7 +23,7 @@ from persuratan.models import (
 from persuratan.search import SearchHit, SearchPage, counted_page, highlighted, words_query
 from persuratan.selectors import Access, classification_ids, day_start
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # rows a page draws: rendering, not the query, is what grows with it
 
 
 def _letters() -> QuerySet[OutgoingLetter]:

@@ -28,7 +28,7 @@ from persuratan.models import (
     SecurityClass,
 )
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # rows a page draws: rendering, not the query, is what grows with it
 
 
 @dataclass(frozen=True)
