@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisasi', '0001_initial'),
-        ('persuratan', '0011_inbox_tallies'),
+        ("organisasi", "0001_initial"),
+        ("persuratan", "0011_inbox_tallies"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='outgoingletter',
-            index=models.Index(condition=models.Q(('status__in', ['approved', 'signing'])), fields=['signer_position', 'created_at'], name='outgoing_awaiting_signature'),
+            model_name="outgoingletter",
+            index=models.Index(
+                condition=models.Q(("status__in", ["approved", "signing"])),
+                fields=["signer_position", "created_at"],
+                name="outgoing_awaiting_signature",
+            ),
         ),
     ]
