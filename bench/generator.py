@@ -11,15 +11,18 @@ numbers gapless per OPD and year with their counters set after them, disposition
 position tree, every node's state consistent with its follow-ups and reads, and each object's
 timeline a valid hash chain (`kantor_virtual.timeline.compute_hash`).
 
-A fixed seed gives the same rows on the same day: dates count back from today. Verification and
-tracking codes come from the seeded generator too, in the shape the services give them.
+A seed gives the same dataset on the same day (dates count back from today; only whether the last
+hours' letters are read yet depends on the hour). Verification and tracking codes come from the
+seeded generator too, in the shape the services give them, so they are reproducible as well.
 """
 
 import base64
 import heapq
 import json
+import multiprocessing
 import random
 import time
+import traceback
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +32,7 @@ from itertools import accumulate, count, islice
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
@@ -70,6 +74,7 @@ from persuratan.models import (
 from persuratan.services.outgoing import number_for
 
 BENCH_PASSWORD = "tolokukur-2026"
+HOUR, DAY = 3600, 86400
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 DEFAULT_SEED = 20260101
 DEFAULT_USERS = 20_000
@@ -133,7 +138,6 @@ INSTRUCTIONS = tuple(
     code for code in Instruction.values if code not in ("attend", "represent", "accompany", "schedule")
 )
 
-HOUR, DAY = 3600, 86400
 STUCK = 0.02  # nodes never closed: every inbox keeps some overdue work, as real ones do
 PUBLIC_SHARE = 0.05
 OUTGOING_SHARE = 0.30
@@ -187,8 +191,26 @@ def opt(value: object) -> str:
     return NULL if value is None else str(value)
 
 
+class Stamp(str):
+    """A UTC moment as `datetime.isoformat()` writes it: COPY reads it, and `compute_hash` gets the
+    very text it would get from the datetime the database gives back."""
+
+    def isoformat(self) -> str:
+        return str(self)
+
+
+_DAYS: dict[int, str] = {}
+
+
 def stamp(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat()
+    """Millions of these: the day's text is made once, the time of day by arithmetic."""
+    days, seconds = divmod(epoch, DAY)
+    day = _DAYS.get(days)
+    if day is None:
+        day = _DAYS[days] = datetime.fromtimestamp(days * DAY, UTC).date().isoformat()
+    hours, seconds = divmod(seconds, HOUR)
+    minutes, seconds = divmod(seconds, 60)
+    return f"{day}T{hours:02d}:{minutes:02d}:{seconds:02d}+00:00"
 
 
 def dumps(value: object) -> str:
@@ -198,9 +220,8 @@ def dumps(value: object) -> str:
 class Loader:
     """COPY into tables through one cursor, counting rows and seconds per table."""
 
-    def __init__(self, cursor, say: Callable[[str], None]) -> None:
+    def __init__(self, cursor) -> None:
         self.cursor = cursor
-        self.say = say
         self.rows: dict[str, int] = defaultdict(int)
         self.seconds: dict[str, float] = defaultdict(float)
         self._ids: dict[type[models.Model], Iterator[int]] = {}
@@ -222,7 +243,7 @@ class Loader:
         def counting() -> Iterator[str]:
             nonlocal counted
             for line in lines:
-                counted += 1
+                counted += line.count("\n")  # a line, or a producer's chunk of many (text escapes its own)
                 yield line
 
         quoted = ", ".join(f'"{column.strip()}"' for column in columns.split(","))
@@ -236,6 +257,16 @@ class Loader:
             raise
         self.rows[table] += counted
         self.seconds[table] += time.monotonic() - started
+
+
+class QueueSink:
+    """The producer process's side of `Loader.copy`: each table's rows as one chunk of COPY text."""
+
+    def __init__(self, jobs) -> None:
+        self.jobs = jobs
+
+    def copy(self, model: type[models.Model], columns: str, lines: Iterable[str]) -> None:
+        self.jobs.put(("copy", model._meta.label, columns, "".join(lines)))
 
 
 def without_secondary_indexes(cursor, tables: Iterable[type[models.Model]]) -> list[str]:
@@ -324,9 +355,9 @@ class Office:
     children: dict[int, list[int]]  # position → subordinates with a holder, in its OPD
     weights: dict[int, list[int]]  # position → cumulative weights of its children
     correspondents: dict[tuple[int, str, str], int]
-    units: dict[int, int] = field(default_factory=dict)  # OPD → technical units made
 
     def subordinates(self, rng: random.Random, position: int, wanted: int) -> list[int]:
+        """Up to `wanted` positions right below `position` to dispose to (fewer when a pick repeats)."""
         below = self.children.get(position, [])
         if not below or wanted <= 0:
             return []
@@ -356,6 +387,8 @@ class PublicLetter:
 
 
 class Generator:
+    """Makes the rows from one random generator, in one fixed order, so a seed is a dataset."""
+
     def __init__(self, plan: Plan, *, say: Callable[[str], None]) -> None:
         self.plan = plan
         self.say = say
@@ -368,29 +401,41 @@ class Generator:
         self.taken_nips: set[str] = set()
         self.taken_codes: set[str] = set()
         self.granted: set[int] = set()  # OPDs whose operator this run made
-        self.applicants: list[
-            tuple[int, int, str, str, str, str]
-        ] = []  # id, user, name, email, kind, display
+        self.applicants: list[tuple] = []  # id, user, name, email, kind, display
         self.public: list[PublicLetter] = []
+        self.jobs = None  # in the producer process: where its COPY jobs and messages go
 
     def progress(self, message: str) -> None:
-        self.say(f"  [{time.monotonic() - self.started:6.0f} dtk] {message}")
+        if self.jobs is not None:
+            self.jobs.put(("progress", message))
+        else:
+            self.say(f"  [{time.monotonic() - self.started:6.0f} dtk] {message}")
+
+    def announce(self, message: str) -> None:
+        if self.jobs is not None:
+            self.jobs.put(("say", message))
+        else:
+            self.say(message)
 
     # ── entry point ──
 
-    def run(self) -> dict[str, int]:
+    def run(self, *, processes: int = 2) -> dict[str, tuple[int, float]]:
+        """Load everything; with two processes, one makes the rows while this one feeds them to
+        PostgreSQL, so making and loading overlap. Returns rows and seconds per table."""
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
             cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
             cursor.execute("SET LOCAL work_mem = '256MB'")
-            self.loader = Loader(cursor, self.say)
+            self.loader = self.sink = Loader(cursor)
             self.loader.start_ids(LOADED)
             self.office = self._organisation()
+            self._read_numbering()
             restore = without_secondary_indexes(cursor, BIG_TABLES)
             self.progress("Indeks sekunder dan kunci asing tabel besar dilepas selama pemuatan.")
-            self._incoming()
-            self._outgoing()
-            self._submissions()
+            if processes > 1:
+                self._produce_elsewhere()
+            else:
+                self._produce()
             self._counters(cursor)
             self._rebuild(cursor, restore)
             for model in LOADED:
@@ -401,7 +446,64 @@ class Generator:
                 )
             # One password for every account, the demo's included: a load runner signs in as anyone.
             cursor.execute(f"UPDATE {User._meta.db_table} SET password = %s", [self.password])
-        return dict(self.loader.rows)
+        return {table: (rows, self.loader.seconds[table]) for table, rows in self.loader.rows.items()}
+
+    def _read_numbering(self) -> None:
+        """What producing rows needs from the database, read before it starts: the producer
+        process must never touch the connection it shares with this one."""
+        self.agenda = dict(
+            ((opd, year), last)
+            for opd, year, last in AgendaCounter.objects.values_list("opd_id", "year", "last_number")
+        )
+        self.numbers = dict(
+            ((opd, year), last)
+            for opd, year, last in OutgoingCounter.objects.values_list("opd_id", "year", "last_number")
+        )
+        self.ct_incoming = ContentType.objects.get_for_model(IncomingLetter).pk
+        self.ct_submission = ContentType.objects.get_for_model(Submission).pk
+        self.ct_outgoing = ContentType.objects.get_for_model(OutgoingLetter).pk
+
+    def _produce(self) -> None:
+        self._incoming()
+        self._outgoing()
+        self._submissions()
+
+    def _produce_elsewhere(self) -> None:
+        """Rows made in a forked process, COPYed here in the order it made them. The child only
+        computes: it inherits the ids and numbering read so far and sends back the final numbers."""
+        context = multiprocessing.get_context("fork")
+        jobs = context.Queue(maxsize=24)
+        producer = context.Process(target=self._producer, args=(jobs,), daemon=True)
+        producer.start()
+        try:
+            while True:
+                kind, *payload = jobs.get()
+                if kind == "copy":
+                    label, columns, chunk = payload
+                    self.loader.copy(apps.get_model(label), columns, [chunk])
+                elif kind == "say":
+                    self.say(payload[0])
+                elif kind == "progress":
+                    self.progress(payload[0])
+                elif kind == "failed":
+                    raise RuntimeError(f"Proses pembuat baris gagal:\n{payload[0]}")
+                else:
+                    self.agenda, self.numbers = payload
+                    break
+        finally:
+            if producer.is_alive():
+                producer.terminate()
+            producer.join()
+
+    def _producer(self, jobs) -> None:
+        self.jobs = jobs
+        self.sink = QueueSink(jobs)
+        try:
+            self._produce()
+        except BaseException:
+            jobs.put(("failed", traceback.format_exc()))
+        else:
+            jobs.put(("done", self.agenda, self.numbers))
 
     def record(self, seconds: float) -> Dataset:
         return Dataset.objects.create(
@@ -681,13 +783,7 @@ class Generator:
 
     def _incoming(self) -> None:
         total = self.plan.letters
-        self.say(f"Memuat {_n(total)} surat masuk…")
-        self.agenda = dict(
-            ((opd, year), last)
-            for opd, year, last in AgendaCounter.objects.values_list("opd_id", "year", "last_number")
-        )
-        self.ct_incoming = ContentType.objects.get_for_model(IncomingLetter).pk
-        self.ct_submission = ContentType.objects.get_for_model(Submission).pk
+        self.announce(f"Memuat {_n(total)} surat masuk…")
         self.opd_pick = Weighted({o.id: MAIL_WEIGHT.get(o.code, 5) for o in self.office.opds.values()})
         self.type_pick = Weighted(LETTER_TYPES)
         self.security_pick = Weighted(SECURITY)
@@ -703,14 +799,14 @@ class Generator:
 
     def _incoming_chunk(self, moments: list[int]) -> None:
         out = defaultdict(list)
-        self.loader.copy(
+        self.sink.copy(
             IncomingLetter,
             "id, opd_id, agenda_year, agenda_number, source, origin_key, sender_id, sender_name, sender_address, "
             "sender_email, sender_number, letter_date, received_on, subject, summary, letter_type, security_class, "
             "urgency, classification_id, attachment_count, registered_by_id, registered_at, scan_text",
             (self._letter(moment, out) for moment in moments),
         )
-        loader = self.loader
+        loader = self.sink
         loader.copy(User, USER_COLUMNS, out["users"])
         loader.copy(Applicant, "id, user_id, kind, nik, business_name, nib, email_verified_at, created_at",
                     out["applicants"])  # fmt: skip
@@ -734,7 +830,7 @@ class Generator:
         self._copy_events(out["events"])
 
     def _copy_events(self, lines: list[str]) -> None:
-        self.loader.copy(
+        self.sink.copy(
             Event,
             "id, target_type_id, target_id, seq, actor_id, position_id, position_name, verb, from_state, "
             "to_state, at, details, prev_hash, hash",
@@ -749,7 +845,7 @@ class Generator:
         for seq, (at, verb, actor, position, from_state, to_state, details) in enumerate(
             sorted(events, key=_first), start=1
         ):
-            moment = datetime.fromtimestamp(at, UTC)
+            moment = Stamp(stamp(at))
             position_name = names[position] if position is not None else ""
             event = SimpleNamespace(
                 target_type_id=target_type, target_id=str(target_id), seq=seq, actor_id=actor,
@@ -759,7 +855,7 @@ class Generator:
             digest = compute_hash(event)
             out.append(
                 f"{self.loader.next_id(Event)}\t{target_type}\t{target_id}\t{seq}\t{opt(actor)}\t{opt(position)}\t"
-                f"{text(position_name)}\t{verb}\t{from_state}\t{to_state}\t{moment.isoformat()}\t{dumps(details)}\t"
+                f"{text(position_name)}\t{verb}\t{from_state}\t{to_state}\t{moment}\t{dumps(details)}\t"
                 f"{previous}\t{digest}\n"
             )
             previous = digest
@@ -873,7 +969,7 @@ class Generator:
         rng, office = self.rng, self.office
         item = self.loader.next_id(InboxItem)
         user = office.holder[position]
-        read_at = received + int(rng.expovariate(1 / (5 * HOUR))) + 120
+        read_at = received + self._reading_delay()
         status, first_read, done_at = "unread", None, None
         if read_at <= self.now:
             status, first_read = "read", read_at
@@ -912,6 +1008,14 @@ class Generator:
             f"{stamp(done_at) if done_at else NULL}\t{filters}"
         )
         return item, done_at
+
+    def _reading_delay(self) -> int:
+        """Most nodes are opened within hours; one in six waits days (leave, travel, a busy week),
+        so the last fortnight's inboxes hold unread letters as well as read and open ones."""
+        delay = self.rng.expovariate(1 / (5 * HOUR)) + 120
+        if self.rng.random() < 1 / 6:
+            delay += self.rng.expovariate(1 / (5 * DAY))
+        return int(delay)
 
     def _fan_out(self, depth: int) -> int:
         """How many positions a node disposes to: the head one or two, each of those about one."""
@@ -962,7 +1066,7 @@ class Generator:
     def _copy_item(self, out, letter, position, received, filters) -> None:
         """A tembusan: read in time, never disposed or closed (tembusan is for information)."""
         item = self.loader.next_id(InboxItem)
-        read_at = received + int(self.rng.expovariate(1 / (8 * HOUR))) + 300
+        read_at = received + self._reading_delay()
         status, first_read = "unread", NULL
         if read_at <= self.now:
             status, first_read = "read", stamp(read_at)
@@ -1065,7 +1169,7 @@ class Generator:
                     )
                     story.append((answered, "survey_answered", user, None, "", "", {}))
             self.chain(events, self.ct_submission, submission, story)
-        loader = self.loader
+        loader = self.sink
         loader.copy(
             Submission,
             "id, service_id, opd_id, applicant_id, tracking_code, status, version, submitted_at, due_on, "
@@ -1095,12 +1199,7 @@ class Generator:
                     replies.append((finished, public))
         replies.sort(key=lambda pair: pair[0])
         total = max(round(self.plan.letters * OUTGOING_SHARE), len(replies))
-        self.say(f"Memuat {_n(total)} surat keluar…")
-        self.numbers = dict(
-            ((opd, year), last)
-            for opd, year, last in OutgoingCounter.objects.values_list("opd_id", "year", "last_number")
-        )
-        self.ct_outgoing = ContentType.objects.get_for_model(OutgoingLetter).pk
+        self.announce(f"Memuat {_n(total)} surat keluar…")
         self.type_out = Weighted(OUTGOING_TYPES)
         self.codes: set[str] = set()
         regular = ((moment, None) for moment in self.schedule(total - len(replies)))
@@ -1111,7 +1210,7 @@ class Generator:
             if not batch:
                 break
             out = defaultdict(list)
-            self.loader.copy(
+            self.sink.copy(
                 OutgoingLetter,
                 "id, opd_id, letter_type, status, drafter_id, drafter_position_id, subject, security_class, urgency, "
                 "classification_id, attachment_count, signer_position_id, signing_mode, on_behalf_of_id, created_at, "
@@ -1119,7 +1218,7 @@ class Generator:
                 "signed_sha256, verification_code",
                 (self._outgoing_letter(signed, reply_to, out) for signed, reply_to in batch),
             )
-            self.loader.copy(
+            self.sink.copy(
                 OutgoingRecipient,
                 "id, letter_id, kind, order, position_id, name, institution, address, email, delivered_at",
                 out["recipients"],
