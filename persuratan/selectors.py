@@ -182,6 +182,8 @@ def inbox_for(
         .exclude(status=InboxItem.Status.WITHDRAWN)
         .annotate(is_read=_read_by(user))
         .select_related("letter", "from_position", "classification")
+        # The letter's tsvector and scan text are long and a row shows neither.
+        .defer("letter__search", "letter__scan_text")
         .order_by("-received_at", "-id")
     )
     if filters.status == "new":
