@@ -72,6 +72,7 @@ from persuratan.models import (
     Urgency,
 )
 from persuratan.services.outgoing import number_for
+from persuratan.tallies import recount as recount_inbox_tallies
 
 BENCH_PASSWORD = "tolokukur-2026"
 HOUR, DAY = 3600, 86400
@@ -438,6 +439,7 @@ class Generator:
                 self._produce()
             self._counters(cursor)
             self._rebuild(cursor, restore)
+            recount_inbox_tallies()  # the unread badges' counters, which COPY does not keep
             for model in LOADED:
                 table = model._meta.db_table
                 cursor.execute(

@@ -32,6 +32,7 @@ from persuratan.models import (
     OutgoingLetter,
 )
 from persuratan.search import search_letters
+from persuratan.selectors import unread_counts
 from persuratan.services import LetterDetails, Sender, register_incoming
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +135,13 @@ def test_the_busiest_heads_inbox_lists_the_generated_letters(client, settings, b
 
     assert page.status_code == 200
     assert newest.letter.subject in page.content.decode()
+
+
+def test_the_unread_badges_count_the_loaded_items_and_reads(busiest_head):
+    head, holder = busiest_head
+    items = InboxItem.objects.filter(position=head).exclude(status=InboxItem.Status.WITHDRAWN).count()
+    reads = InboxRead.objects.filter(position=head, user=holder).count()
+    assert unread_counts(user=holder, position_ids={head.pk}) == {head.pk: items - reads}
 
 
 def test_every_account_signs_in_with_the_benchmark_password(settings, busiest_head):
