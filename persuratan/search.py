@@ -37,7 +37,10 @@ from persuratan.models import (
 from persuratan.selectors import classification_ids
 
 PAGE_SIZE = 20
-MAX_PAGES = 50
+MAX_PAGES = 50  # the outgoing register's and the archive's ranked pages
+# Letters are ranked among this many newest matches: ten pages, and a common word in ten years of
+# mail costs what it costs in one.
+NEWEST_MATCHES = 200
 # ts_headline reads the whole text it is given: a snippet looks at the start of a long scan only.
 SNIPPET_SOURCE_CHARS = 20_000
 # "0007/2026" or "7/2026": the agenda label the register prints.
@@ -68,7 +71,7 @@ class SearchPage:
     hits: list[SearchHit]
     number: int
     num_pages: int
-    count: int  # matches reachable through the pages: at most MAX_PAGES × PAGE_SIZE
+    count: int  # matches reachable through the pages (MAX_PAGES × PAGE_SIZE, or NEWEST_MATCHES)
     capped: bool  # more letters matched than the pages reach
 
     @property
@@ -172,7 +175,7 @@ def _newest_matches(
     aside), or a share. Each way is read newest first along its own index and stops at the cap, so
     a common word in ten years of letters costs what it costs in one; ranking then orders the few.
     """
-    reach = MAX_PAGES * PAGE_SIZE
+    reach = NEWEST_MATCHES
     classes = classification_ids(filters.classification) if filters.classification.strip() else None
 
     def newest(rows: QuerySet, *, to_letter: str, letter_id: str, at: str, narrowed_too: bool) -> QuerySet:

@@ -215,7 +215,7 @@ def test_a_page_costs_the_same_queries_for_3_or_25_results(
     assert first.num_pages == (2 if letters > PAGE_SIZE else 1)
 
 
-def test_pages_are_numbered_capped_and_a_page_past_the_end_shows_the_last(
+def test_pages_are_numbered_capped_to_the_newest_matches_and_a_page_past_the_end_shows_the_last(
     opd, kadis, reader, register, monkeypatch
 ):
     letters = [register(opd=opd, to=[kadis], subject=f"Pengadaan tahap {n}") for n in range(PAGE_SIZE + 3)]
@@ -226,9 +226,12 @@ def test_pages_are_numbered_capped_and_a_page_past_the_end_shows_the_last(
     every = search_letters(user=reader, query="pengadaan").hits + last.hits
     assert sorted(hit.letter.pk for hit in every) == sorted(letter.pk for letter in letters)
 
-    monkeypatch.setattr(search, "MAX_PAGES", 1)
+    monkeypatch.setattr(search, "NEWEST_MATCHES", PAGE_SIZE)
     capped = search_letters(user=reader, query="pengadaan", page=2)
     assert (capped.number, capped.num_pages, capped.count, capped.capped) == (1, 1, PAGE_SIZE, True)
+    assert {hit.letter.pk for hit in capped.hits} == {letter.pk for letter in letters[-PAGE_SIZE:]}, (
+        "the newest"
+    )
 
 
 # ── The page ─────────────────────────────────────────────────────────────────────────────────
