@@ -71,6 +71,7 @@ from persuratan.models import (
     OutgoingRecipient,
     Urgency,
 )
+from persuratan.reach import token as reach_token
 from persuratan.services.outgoing import number_for
 from persuratan.tallies import recount as recount_inbox_tallies
 
@@ -805,7 +806,7 @@ class Generator:
             IncomingLetter,
             "id, opd_id, agenda_year, agenda_number, source, origin_key, sender_id, sender_name, sender_address, "
             "sender_email, sender_number, letter_date, received_on, subject, summary, letter_type, security_class, "
-            "urgency, classification_id, attachment_count, registered_by_id, registered_at, scan_text",
+            "urgency, classification_id, attachment_count, registered_by_id, registered_at, scan_text, reach",
             (self._letter(moment, out) for moment in moments),
         )
         loader = self.sink
@@ -904,6 +905,7 @@ class Generator:
                 rng, letter_type=letter_type, topics=topics or wording.TOPICS["UMUM"], year=year
             )
         filters = f"{urgency}\t{security}\t{classification}\t{sender}\n"
+        first_item = len(out["items"])
         events = [
             (registered, "registered", opd.operator, None, "", "registered",
              {"agenda": f"{number:04d}/{year}", "source": source, "files": 0}),
@@ -927,6 +929,8 @@ class Generator:
             if copies:
                 self._copy_item(out, letter, rng.choice(copies), registered, filters)
         self.chain(out["events"], self.ct_incoming, letter, events)
+        reached = {line.split("\t", 3)[2] for line in out["items"][first_item:]}
+        reach = " ".join(sorted(reach_token(int(position)) for position in reached))
         if service is not None:
             self.public.append(
                 PublicLetter(
@@ -947,7 +951,7 @@ class Generator:
             f"{letter}\t{opd.id}\t{year}\t{number}\t{source}\t{opt(origin)}\t{sender}\t{text(sender_name)}\t\t"
             f"{email}\t{text(sender_number)}\t{letter_date.isoformat()}\t{received}\t{text(subject)}\t{text(summary)}\t"
             f"{letter_type}\t{security}\t{urgency}\t{classification}\t{rng.randint(0, 3)}\t{opd.operator}\t"
-            f"{stamp(registered)}\t\n"
+            f"{stamp(registered)}\t\t{reach}\n"
         )
 
     def _tree(

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Upper
+from django.db.models import F, Func, Q
+from django.db.models.functions import Cast, Upper
 from django.urls import reverse
 from guardian.models import UserObjectPermissionBase
 
@@ -206,11 +206,18 @@ class IncomingLetter(models.Model):
     registered_at = models.DateTimeField("dicatat pada")
     # The text of the scans (their text layer, or what OCR read), joined; filled by tasks after upload.
     scan_text = models.TextField(blank=True, editable=False)
+    # "pos#12 pos#34": the positions whose inboxes hold the letter (persuratan.reach).
+    reach = models.TextField(blank=True, default="", editable=False)
     search = models.GeneratedField(
-        expression=SearchVector("subject", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("sender_name", "sender_number", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="C", config=SEARCH_CONFIG)
-        + SearchVector("scan_text", weight="D", config=SEARCH_CONFIG),
+        expression=Func(
+            SearchVector("subject", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("sender_name", "sender_number", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("summary", weight="C", config=SEARCH_CONFIG)
+            + SearchVector("scan_text", weight="D", config=SEARCH_CONFIG),
+            Cast("reach", SearchVectorField()),
+            template="(%(expressions)s)",
+            arg_joiner=" || ",
+        ),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -235,6 +242,8 @@ class IncomingLetter(models.Model):
             models.Index(fields=["opd", "-registered_at", "-id"], name="incoming_register_recent"),
             models.Index(fields=["classification", "-received_on"], name="incoming_classification"),
             models.Index(fields=["-received_on", "-id"], name="incoming_received_on"),
+            # Search reads each position's matches newest first (persuratan.search).
+            models.Index(fields=["-registered_at", "-id"], name="incoming_registered_recent"),
         ]
 
     def __str__(self) -> str:

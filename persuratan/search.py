@@ -28,12 +28,12 @@ from organisasi.selectors import position_ids_for, role_scope
 from persuratan.models import (
     SEARCH_CONFIG,
     Correspondent,
-    InboxItem,
     IncomingLetter,
     IncomingLetterUserObjectPermission,
     OutgoingLetter,
     SecurityClass,
 )
+from persuratan.reach import Reaching
 from persuratan.selectors import classification_ids
 
 PAGE_SIZE = 20
@@ -170,33 +170,37 @@ def _newest_matches(
     """Ids of the newest readable letters that match, as many as the pages reach, and whether more
     matched: one query, whatever the size of the register.
 
-    A letter is readable through each way it reaches the user (persuratan.selectors._visible): an
-    inbox item of a position they act for, an OPD they keep as operator or arsiparis (rahasia
-    aside), or a share. Each way is read newest first along its own index and stops at the cap, so
-    a common word in ten years of letters costs what it costs in one; ranking then orders the few.
+    A letter is readable through each way it reaches the user (persuratan.selectors._visible): a
+    position they act for (the "pos#<id>" lexeme persuratan.reach keeps in the letter's search
+    vector, so words and position are one GIN intersection), an OPD they keep as operator or
+    arsiparis (rahasia aside), or a share. Each way is read newest first and stops at the cap, so a
+    common word in ten years of letters costs what it costs in one; ranking then orders the few.
     """
     reach = NEWEST_MATCHES
     classes = classification_ids(filters.classification) if filters.classification.strip() else None
 
-    def newest(rows: QuerySet, *, to_letter: str, letter_id: str, at: str, narrowed_too: bool) -> QuerySet:
+    def newest(
+        rows: QuerySet, *, to_letter: str, letter_id: str, at: str, narrowed_too: bool, words=tsquery
+    ) -> QuerySet:
         matching = _filtered(Q(), filters, classes=classes, prefix=to_letter)
-        if tsquery is not None:
-            matching &= Q(**{f"{to_letter}search": tsquery})
+        if words is not None:
+            matching &= Q(**{f"{to_letter}search": words})
         if not narrowed_too:
             matching &= ~Q(**{f"{to_letter}security_class__in": SecurityClass.narrowed()})
         return (
             rows.filter(matching).order_by(f"-{at}", f"-{letter_id}").values_list(letter_id, at)[: reach + 1]
         )
 
-    items = InboxItem.objects.exclude(status=InboxItem.Status.WITHDRAWN)
-    # One ordered scan per position or OPD: PostgreSQL cannot read one index in order across a list.
+    # One query per position or OPD, each newest first: PostgreSQL cannot read an index in order
+    # across a list.
     ways = [
         newest(
-            items.filter(position_id=position_id),
-            to_letter="letter__",
-            letter_id="letter_id",
-            at="received_at",
+            IncomingLetter.objects.all(),
+            to_letter="",
+            letter_id="id",
+            at="registered_at",
             narrowed_too=True,
+            words=Reaching(position_id) if tsquery is None else tsquery & Reaching(position_id),
         )
         for position_id in sorted(position_ids_for(user=user, on=timezone.localdate()))
     ]

@@ -27,6 +27,7 @@ from persuratan.models import (
     Priority,
     SecurityClass,
 )
+from persuratan.reach import refresh as refresh_reach
 from persuratan.tallies import count_first_read, count_items
 from persuratan.tasks import extract_file_text as extract_file_text_task
 from persuratan.tasks import notify_delivery as notify_delivery_task
@@ -223,6 +224,7 @@ def deliver(
         sender_id=letter.sender_id,
     )
     count_items(position_id=to.pk, delta=1)
+    refresh_reach(letter_id=letter.pk)
     record_event(
         target=letter,
         verb="delivered",
@@ -290,6 +292,7 @@ def change_item_status(
     locked.save(update_fields=fields)
     if to == InboxItem.Status.WITHDRAWN:
         count_items(position_id=locked.position_id, delta=-1)
+        refresh_reach(letter_id=locked.letter_id)
     record_event(
         target=locked.letter,
         verb=f"item_{to}",

@@ -31,6 +31,7 @@ from persuratan.models import (
     OutgoingCounter,
     OutgoingLetter,
 )
+from persuratan.reach import token as reach_token
 from persuratan.search import search_letters
 from persuratan.selectors import unread_counts
 from persuratan.services import LetterDetails, Sender, register_incoming
@@ -135,6 +136,15 @@ def test_the_busiest_heads_inbox_lists_the_generated_letters(client, settings, b
 
     assert page.status_code == 200
     assert newest.letter.subject in page.content.decode()
+
+
+def test_each_letter_carries_the_positions_it_reached(generated):
+    reached = {}
+    for letter_id, position_id in InboxItem.objects.filter(letter__in=generated).values_list(
+        "letter_id", "position_id"
+    ):
+        reached.setdefault(letter_id, set()).add(reach_token(position_id))
+    assert {letter.pk: set(letter.reach.split()) for letter in generated} == reached
 
 
 def test_the_unread_badges_count_the_loaded_items_and_reads(busiest_head):

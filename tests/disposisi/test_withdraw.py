@@ -8,6 +8,7 @@ from kantor_virtual.errors import Refused
 from kantor_virtual.timeline import timeline_for
 from organisasi.models import Assignment
 from persuratan.models import InboxItem, InboxTally, ReadTally
+from persuratan.search import search_letters
 from persuratan.selectors import inbox_for, letter_access, letters_visible_to, unread_counts
 from persuratan.services import mark_read
 from persuratan.tallies import recount
@@ -39,6 +40,7 @@ def test_the_sender_withdraws_an_unread_disposition_and_it_leaves_the_recipients
     assert inbox_for(user=recipient, position_id=org.kabid.pk) == []
     assert not letter_access(user=recipient, letter=letter).full
     assert not letters_visible_to(user=recipient).filter(pk=letter.pk).exists()
+    assert search_letters(user=recipient, query="").hits == [], "the letter left the recipient's search too"
     event = [event for event in timeline_for(target=letter) if event.verb == "item_withdrawn"][-1]
     assert (event.actor, event.position_id, event.from_state) == (org.people["kadis"], org.kadis.pk, "unread")
 

@@ -198,6 +198,19 @@ def test_each_filter_narrows_the_results_with_and_without_words(
     assert found(reader, "rapat", **filters(today, new)) == wanted
 
 
+def test_a_letters_words_cannot_pass_for_a_position_it_reached(
+    opd, kadis, reader, register, make_position, make_user
+):
+    """The search finds a position's letters by the lexeme "pos#<id>" (persuratan.reach), which the
+    text parser cannot produce from what a letter says."""
+    other = make_position(name="Kepala Bidang Lain")
+    stranger = make_user(holds=other)
+    letter = register(opd=opd, to=[kadis], subject=f"Catatan pos#{other.pk} pos {other.pk} pos-{other.pk}")
+
+    assert found(reader, "catatan") == [letter.pk]
+    assert found(stranger, "catatan") == [] and found(stranger) == []
+
+
 @pytest.mark.parametrize("letters", [3, 25])
 @pytest.mark.parametrize("query", ["", "pengadaan"])
 def test_a_page_costs_the_same_queries_for_3_or_25_results(
