@@ -199,16 +199,41 @@ def _data_version() -> str:
     return f"{made}:{finished.isoformat() if finished else ''}:{answered}"
 
 
-def cached_figures_for(
-    *, period: Period, opd_id: int | None = None
-) -> tuple[dict[int, Figures], dict[int, Figures]]:
-    """`figures_for`, from the cache while nothing it counts has changed."""
-    key = f"{settings.STATISTICS_CACHE_PREFIX}{period.start}:{period.end}:{opd_id}:{_data_version()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = figures_for(period=period, opd_id=opd_id)
-        cache.set(key, figures, timeout=STATISTICS_CACHE_SECONDS)
-    return figures
+@dataclass(frozen=True)
+class PublishedFigures:
+    """What the page shows of a period, published once per state of the data and then cached."""
+
+    by_service: dict[int, Published]
+    by_opd: dict[int, Published]
+    overall: Published  # everything shown, added up (a median does not add up: it has none)
+    empty: Published
+
+
+def published_figures(*, period: Period, opd_id: int | None = None) -> PublishedFigures:
+    """`figures_for`, published, from the cache while nothing it counts has changed: the IKM of
+    every service is worked out with exact fractions, once, not on every visit."""
+    key = (
+        f"{settings.STATISTICS_CACHE_PREFIX}published:{period.start}:{period.end}:{opd_id}:{_data_version()}"
+    )
+    published = cache.get(key)
+    if published is None:
+        by_service, by_opd = figures_for(period=period, opd_id=opd_id)
+        everything = list(by_opd.values())
+        overall = Figures(
+            submitted=sum(f.submitted for f in everything),
+            finished=sum(f.finished for f in everything),
+            finished_in_time=sum(f.finished_in_time for f in everything),
+            respondents=sum(f.respondents for f in everything),
+            totals={name: sum(f.totals.get(name, 0) for f in everything) for name in ELEMENT_LABELS},
+        )
+        published = PublishedFigures(
+            by_service={pk: figures.published() for pk, figures in by_service.items()},
+            by_opd={pk: figures.published() for pk, figures in by_opd.items()},
+            overall=overall.published(),
+            empty=Figures().published(),
+        )
+        cache.set(key, published, timeout=STATISTICS_CACHE_SECONDS)
+    return published
 
 
 def figures_for(
@@ -256,28 +281,21 @@ def public_statistics(*, period: Period, opd: Opd | None = None) -> PublicStatis
     period), already published. Five queries whatever the number of services, two when the figures
     come from the cache."""
     opd_id = opd.pk if opd is not None else None
-    by_service, by_opd = cached_figures_for(period=period, opd_id=opd_id)
-    services = Service.objects.select_related("opd").filter(Q(active=True) | Q(pk__in=list(by_service)))
+    figures = published_figures(period=period, opd_id=opd_id)
+    services = Service.objects.select_related("opd").filter(
+        Q(active=True) | Q(pk__in=list(figures.by_service))
+    )
     if opd_id is not None:
         services = services.filter(opd_id=opd_id)
     grouped: dict[int, list[Service]] = defaultdict(list)
     for service in services.order_by("opd__name", "-is_general", "name"):
         grouped[service.opd_id].append(service)
-    empty = Figures()
     rows = [
         OpdRow(
             opd=members[0].opd,
-            figures=by_opd.get(opd_key, empty).published(),
-            services=[ServiceRow(s, by_service.get(s.pk, empty).published()) for s in members],
+            figures=figures.by_opd.get(opd_key, figures.empty),
+            services=[ServiceRow(s, figures.by_service.get(s.pk, figures.empty)) for s in members],
         )
         for opd_key, members in grouped.items()
     ]
-    everything = list(by_opd.values())
-    overall = Figures(
-        submitted=sum(f.submitted for f in everything),
-        finished=sum(f.finished for f in everything),
-        finished_in_time=sum(f.finished_in_time for f in everything),
-        respondents=sum(f.respondents for f in everything),
-        totals={name: sum(f.totals.get(name, 0) for f in everything) for name in ELEMENT_LABELS},
-    )
-    return PublicStatistics(period=period, opds=rows, overall=overall.published())
+    return PublicStatistics(period=period, opds=rows, overall=figures.overall)
