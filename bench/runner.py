@@ -254,25 +254,24 @@ def _today():
     return timezone.localdate()
 
 
-def _holder(position_id: int):
-    """Whoever acts for the position today, the definitive holder first."""
-    from django.db.models import Q
+@dataclass(frozen=True)
+class Held:
+    """A position and the person acting for it today."""
 
-    from organisasi.models import Assignment
+    user: object
+    position: object
 
-    today = _today()
-    active = (
-        Assignment.objects.filter(position_id=position_id, start__lte=today)
-        .filter(Q(end__isnull=True) | Q(end__gte=today))
-        .select_related("user", "position")
-    )
-    return next(iter(sorted(active, key=lambda a: (a.kind != Assignment.Kind.DEFINITIVE, a.pk))), None)
+    @property
+    def position_id(self) -> int:
+        return self.position.pk
 
 
-def _busiest_held(positions) -> tuple:
-    """The position with the most inbox items among `positions` that someone holds today."""
+def _busiest_held(positions) -> tuple[Held, int]:
+    """The position with the most inbox items among `positions` that someone acts for today."""
     from django.db.models import Count
 
+    from organisasi.models import Position
+    from organisasi.selectors import holders_of
     from persuratan.models import InboxItem
 
     ranked = (
@@ -283,9 +282,10 @@ def _busiest_held(positions) -> tuple:
         .order_by("-items", "position_id")
     )
     for row in ranked[:50]:
-        assignment = _holder(row["position_id"])
-        if assignment is not None:
-            return assignment, row["items"]
+        holders = holders_of(position_ids=[row["position_id"]], on=_today()).get(row["position_id"])
+        if holders:  # the definitive holder first, then a Plt/Plh
+            position = Position.objects.select_related("opd").get(pk=row["position_id"])
+            return Held(user=holders[0], position=position), row["items"]
     raise SystemExit("Tidak ada jabatan berpemangku dengan surat masuk: data tolok ukur tidak lengkap.")
 
 

@@ -3,7 +3,8 @@ IKM, per service and per OPD, for a period.
 
 Aggregates only, computed by PostgreSQL in a fixed number of queries whatever the number of
 services, and kept in the cache until a submission is made or finished or a survey answered (the
-key holds the latest of each), so the page costs the same in a province's tenth year as in its first. `Figures` holds the exact numbers; `Figures.published` is the one place that hides what
+key holds the latest of each), so the page costs the same in a province's tenth year as in its
+first. `Figures` holds the exact numbers; `Figures.published` is the one place that hides what
 could point at a person (counts below MIN_SHOWN, and anything derived from so few), and pages only
 ever receive `Published` values.
 """

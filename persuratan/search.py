@@ -18,23 +18,20 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Concat, Left, Replace
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from organisasi.models import RoleGrant, User
-from organisasi.selectors import position_ids_for, role_scope
+from organisasi.models import User
 from persuratan.models import (
     SEARCH_CONFIG,
     Correspondent,
     IncomingLetter,
-    IncomingLetterUserObjectPermission,
     OutgoingLetter,
     SecurityClass,
 )
 from persuratan.reach import Reaching
-from persuratan.selectors import classification_ids
+from persuratan.selectors import classification_ids, readership, shares_with
 
 PAGE_SIZE = 20
 MAX_PAGES = 50  # the outgoing register's and the archive's ranked pages
@@ -170,7 +167,7 @@ def _newest_matches(
     """Ids of the newest readable letters that match, as many as the pages reach, and whether more
     matched: one query, whatever the size of the register.
 
-    A letter is readable through each way it reaches the user (persuratan.selectors._visible): a
+    A letter is readable through each way it reaches the user (persuratan.selectors.readership): a
     position they act for (the "pos#<id>" lexeme persuratan.reach keeps in the letter's search
     vector, so words and position are one GIN intersection), an OPD they keep as operator or
     arsiparis (rahasia aside), or a share. Each way is read newest first and stops at the cap, so a
@@ -191,48 +188,42 @@ def _newest_matches(
             rows.filter(matching).order_by(f"-{at}", f"-{letter_id}").values_list(letter_id, at)[: reach + 1]
         )
 
+    ways = readership(user=user)
+    letters = IncomingLetter.objects.all()
+    kept = (
+        [letters]
+        if ways.keeps_everywhere
+        else [letters.filter(opd_id=pk) for pk in sorted(ways.kept_opd_ids)]
+    )
     # One query per position or OPD, each newest first: PostgreSQL cannot read an index in order
     # across a list.
-    ways = [
+    reads = [
+        *(
+            newest(
+                letters,
+                to_letter="",
+                letter_id="id",
+                at="registered_at",
+                narrowed_too=True,
+                words=Reaching(position_id) if tsquery is None else tsquery & Reaching(position_id),
+            )
+            for position_id in sorted(ways.position_ids)
+        ),
+        *(
+            newest(rows, to_letter="", letter_id="id", at="registered_at", narrowed_too=False)
+            for rows in kept
+        ),
         newest(
-            IncomingLetter.objects.all(),
-            to_letter="",
-            letter_id="id",
-            at="registered_at",
-            narrowed_too=True,
-            words=Reaching(position_id) if tsquery is None else tsquery & Reaching(position_id),
-        )
-        for position_id in sorted(position_ids_for(user=user, on=timezone.localdate()))
-    ]
-    operator = role_scope(user=user, role=RoleGrant.Role.OPERATOR)
-    arsiparis = role_scope(user=user, role=RoleGrant.Role.ARSIPARIS)
-    kept = (
-        [IncomingLetter.objects.all()]
-        if arsiparis.everywhere
-        else [
-            IncomingLetter.objects.filter(opd_id=opd_id)
-            for opd_id in sorted(operator.opd_ids | arsiparis.opd_ids)
-        ]
-    )
-    ways += [
-        newest(letters, to_letter="", letter_id="id", at="registered_at", narrowed_too=False)
-        for letters in kept
-    ]
-    shared = IncomingLetterUserObjectPermission.objects.filter(
-        user=user, permission__codename="view_incomingletter"
-    )
-    ways.append(
-        newest(
-            shared,
+            shares_with(user=user),
             to_letter="content_object__",
             letter_id="content_object_id",
             at="content_object__registered_at",
             narrowed_too=False,
-        )
-    )
+        ),
+    ]
 
     found: dict[int, datetime] = {}
-    for letter_id, at in ways[0].union(*ways[1:], all=True):
+    for letter_id, at in reads[0].union(*reads[1:], all=True):
         found[letter_id] = max(at, found.get(letter_id, at))
     newest_first = sorted(found, key=lambda letter_id: (found[letter_id], letter_id), reverse=True)
     return newest_first[:reach], len(newest_first) > reach
@@ -263,8 +254,8 @@ def highlighted(expression, tsquery: SearchQuery, **options) -> SearchHeadline:
 
 
 def _filtered(condition: Q, filters: SearchFilters, *, classes: list[int] | None, prefix: str = "") -> Q:
-    """`condition` narrowed by the filters, on letters reached through `prefix` ("letter__" from an
-    inbox item); `classes` are the ids the classification filter stands for, read once."""
+    """`condition` narrowed by the filters, on letters reached through `prefix` ("content_object__"
+    from a share); `classes` are the ids the classification filter stands for, read once."""
 
     def on(**lookup) -> Q:
         return Q(**{f"{prefix}{field}": value for field, value in lookup.items()})

@@ -6,6 +6,7 @@ those it was shared with. Rahasia and sangat rahasia letters narrow this to the 
 reached; the OPD's operator keeps only the metadata they registered.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -42,7 +43,38 @@ class Access:
 NO_ACCESS = Access()
 
 
-def _reaching(position_ids: set[int]) -> Exists:
+@dataclass(frozen=True)
+class Readership:
+    """Every way letters reach a user in full: the positions they act for today, the OPDs they keep
+    as operator or arsiparis (every OPD for the province's arsiparis; rahasia letters aside) and the
+    letters shared with them (rahasia aside). `_visible` joins the ways into one condition; the
+    search reads each way on an index of its own."""
+
+    position_ids: frozenset[int]
+    kept_opd_ids: frozenset[int]
+    keeps_everywhere: bool
+    operated_opd_ids: frozenset[int]  # where the register's metadata of rahasia letters shows
+
+
+def readership(*, user: User) -> Readership:
+    operator = role_scope(user=user, role=RoleGrant.Role.OPERATOR)
+    arsiparis = role_scope(user=user, role=RoleGrant.Role.ARSIPARIS)
+    return Readership(
+        position_ids=frozenset(position_ids_for(user=user, on=timezone.localdate())),
+        kept_opd_ids=operator.opd_ids | arsiparis.opd_ids,
+        keeps_everywhere=arsiparis.everywhere,
+        operated_opd_ids=operator.opd_ids,
+    )
+
+
+def shares_with(*, user: User) -> QuerySet[IncomingLetterUserObjectPermission]:
+    """The letters shared with the user (object permission `view_incomingletter`)."""
+    return IncomingLetterUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_incomingletter"
+    )
+
+
+def _reaching(position_ids: Iterable[int]) -> Exists:
     return Exists(
         InboxItem.objects.filter(letter=OuterRef("pk"), position_id__in=position_ids).exclude(
             status=InboxItem.Status.WITHDRAWN
@@ -53,22 +85,13 @@ def _reaching(position_ids: set[int]) -> Exists:
 def _visible(*, user: User, full_only: bool) -> Q:
     if not user.is_authenticated:
         return Q(pk__in=[])
+    ways = readership(user=user)
     narrowed = Q(security_class__in=SecurityClass.narrowed())
-    operator = role_scope(user=user, role=RoleGrant.Role.OPERATOR)
-    arsiparis = role_scope(user=user, role=RoleGrant.Role.ARSIPARIS)
-    by_role = Q(opd_id__in=operator.opd_ids | arsiparis.opd_ids)
-    if arsiparis.everywhere:
-        by_role = Q(pk__isnull=False)
-    shared = Exists(
-        IncomingLetterUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename="view_incomingletter"
-        )
-    )
-    visible = Q(_reaching(position_ids_for(user=user, on=timezone.localdate()))) | (
-        ~narrowed & (by_role | Q(shared))
-    )
+    by_role = Q(pk__isnull=False) if ways.keeps_everywhere else Q(opd_id__in=ways.kept_opd_ids)
+    shared = Exists(shares_with(user=user).filter(content_object=OuterRef("pk")))
+    visible = Q(_reaching(ways.position_ids)) | (~narrowed & (by_role | Q(shared)))
     if not full_only:
-        visible |= narrowed & Q(opd_id__in=operator.opd_ids)
+        visible |= narrowed & Q(opd_id__in=ways.operated_opd_ids)
     return visible
 
 
@@ -90,9 +113,7 @@ def letter_access(*, user: User, letter: IncomingLetter) -> Access:
         return Access(metadata=True) if is_operator else NO_ACCESS
     if is_operator or role_scope(user=user, role=RoleGrant.Role.ARSIPARIS).covers(letter.opd_id):
         return Access(metadata=True, full=True)
-    shared = IncomingLetterUserObjectPermission.objects.filter(
-        content_object=letter, user=user, permission__codename="view_incomingletter"
-    ).exists()
+    shared = shares_with(user=user).filter(content_object=letter).exists()
     return Access(metadata=True, full=True) if shared else NO_ACCESS
 
 
