@@ -32,4 +32,4 @@ ENV MEDIA_ROOT=/data/media PRIVATE_MEDIA_ROOT=/data/private STATIC_ROOT=/app/sta
 RUN SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build python manage.py collectstatic --noinput -v 0
 
 EXPOSE 8000
-CMD ["gunicorn", "kantor_virtual.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "kantor_virtual.wsgi", "--bind", "0.0.0.0:8000"]

@@ -18,6 +18,7 @@ import logging
 import os
 import platform
 import re
+import runpy
 import shutil
 import socket
 import subprocess
@@ -61,6 +62,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--max-requests", type=int, default=50_000, help="batas permintaan per putaran Locust"
     )
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="hanya halaman ini (dipisah koma; lantai selalu ikut): uji coba cepat, tanpa campuran, "
+        "penulisan dan berkas hasil",
+    )
     parser.add_argument("--measure-into", type=Path, help=argparse.SUPPRESS)  # the child's own output
     args = parser.parse_args(argv)
     sizes = [size.strip().lower() for size in args.sizes.split(",") if size.strip()]
@@ -80,7 +87,8 @@ def main(argv: list[str]) -> int:
             into = Path(scratch) / "result.json"
             command = [
                 sys.executable, "-m", "bench.runner", "--sizes", size, "--seconds", str(args.seconds),
-                "--users", str(args.users), "--max-requests", str(args.max_requests), "--measure-into", str(into),
+                "--users", str(args.users), "--max-requests", str(args.max_requests), "--pages", args.pages,
+                "--measure-into", str(into),
             ]  # fmt: skip
             env = {**os.environ, "KV_DATA_DIR": str(DATA_DIR / "bench" / size)}
             _log(f"Ukuran {size}: data di {env['KV_DATA_DIR']}")
@@ -89,7 +97,10 @@ def main(argv: list[str]) -> int:
                 failed.append(size)
                 continue
             results[size] = report.with_verdicts(json.loads(into.read_text()))
-    if results:
+    if results and args.pages:
+        for result in results.values():  # a trial of some pages is printed, never recorded
+            print(report.format_size(result))
+    elif results:
         publish(results, options=args)
     return 1 if failed else 0
 
@@ -148,9 +159,12 @@ def measure(*, size: str, options: argparse.Namespace, into: Path) -> int:
         dataset = ensure_dataset(size, manage=stack._manage)
         _log(f"Data {size}: {dataset['letters']:,} surat")
         plan = make_plan()
+        if options.pages:
+            wanted = {name.strip() for name in options.pages.split(",")} | {report.FLOOR_PAGE}
+            plan.pages = [page for page in plan.pages if page.name in wanted]
         _log("Pengguna: " + ", ".join(f"{role} {person['username']}" for role, person in plan.people.items()))
         queries = {page.name: count_queries(plan.clients[page.role], page.path) for page in plan.pages}
-        writes = time_writes(plan)
+        writes = {} if options.pages else time_writes(plan)
         from django.db import connections
 
         connections.close_all()  # idle while Locust runs
@@ -171,17 +185,13 @@ def measure(*, size: str, options: argparse.Namespace, into: Path) -> int:
                     "path": page.path, "role": page.role, "note": page.note,
                     "queries": queries[page.name], **report.page_figures(stats, page.name),
                 }  # fmt: skip
-            mixed = [page.name for page in plan.pages if page.in_mix]
-            _log(f"Beban campuran: {len(mixed)} halaman, {options.users} pengguna × {options.seconds} dtk")
-            mix = report.mix_figures(
-                run_locust(base_url, config, mixed, options=options, prefix=work_dir / "mix")
-            )
+            mix = {} if options.pages else run_mix(base_url, config, plan, options=options, work_dir=work_dir)
     result = {
         "size": size,
         "dataset": dataset,
         "users": options.users,
         "seconds": options.seconds,
-        "web_workers": int(os.environ.get("WEB_WORKERS", "3")),
+        "web_workers": web_workers(),
         "people": plan.people,
         "pages": pages,
         "mix": mix,
@@ -674,11 +684,16 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # a redirect to the sign-in page is an answer to report, not to follow
 
 
+def web_workers() -> int:
+    """How many workers gunicorn starts, from its own settings file."""
+    return runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))["workers"]
+
+
 def warm_up(base_url: str, plan: Plan) -> None:
     """Each gunicorn worker connects to the database and compiles templates on its first requests:
     send every page several times at once, so that every worker gets some before the clock runs."""
     config = plan.locust_config(max_requests=0)
-    workers = int(os.environ.get("WEB_WORKERS", "3"))
+    workers = web_workers()
     for page in plan.pages:
         session = config["sessions"].get(page.role)
         cookie = f"{config['cookie_name']}={session}" if session else None
@@ -689,6 +704,12 @@ def warm_up(base_url: str, plan: Plan) -> None:
             raise SystemExit(
                 f"{page.name} ({page.path}) menjawab {sorted(statuses, key=str)} lewat gunicorn, bukan 200."
             )
+
+
+def run_mix(base_url: str, config: Path, plan: Plan, *, options: argparse.Namespace, work_dir: Path) -> dict:
+    mixed = [page.name for page in plan.pages if page.in_mix]
+    _log(f"Beban campuran: {len(mixed)} halaman, {options.users} pengguna × {options.seconds} dtk")
+    return report.mix_figures(run_locust(base_url, config, mixed, options=options, prefix=work_dir / "mix"))
 
 
 def run_locust(

@@ -157,11 +157,7 @@ def web_command(*, host: str, port: str) -> list[str]:
         "kantor_virtual.wsgi",
         "--bind",
         f"{host}:{port}",
-        "--workers",
-        os.environ.get("WEB_WORKERS", "3"),
-        "--access-logfile",
-        "-",
-    ]
+    ]  # workers and logging: gunicorn.conf.py
 
 
 def run() -> int:

@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kantor_virtual.pagination import Cursor
@@ -202,7 +203,7 @@ def inbox_for(
         InboxItem.objects.filter(position_id=position_id)
         .exclude(status=InboxItem.Status.WITHDRAWN)
         .annotate(is_read=_read_by(user))
-        .select_related("letter", "from_position", "classification")
+        .select_related("letter", "from_position")
         # The letter's tsvector and scan text are long and a row shows neither.
         .defer("letter__search", "letter__scan_text")
         .order_by("-received_at", "-id")
@@ -246,17 +247,17 @@ def _read_by(user: User) -> RawSQL:
 
 def unread_counts(*, user: User, position_ids: set[int]) -> dict[int, int]:
     """Items not yet opened by this person, per position: the position's items minus their reads,
-    both read from counters (persuratan.tallies), so the badge costs the same at any inbox size."""
+    both read from counters (persuratan.tallies) in one query, so the badge costs the same at any
+    inbox size."""
     if not position_ids:
         return {}
-    items = dict(InboxTally.objects.filter(position_id__in=position_ids).values_list("position_id", "items"))
-    reads = dict(
-        ReadTally.objects.filter(user=user, position_id__in=position_ids).values_list("position_id", "reads")
+    reads = ReadTally.objects.filter(user=user, position_id=OuterRef("position_id")).values("reads")
+    counts = dict(
+        InboxTally.objects.filter(position_id__in=position_ids)
+        .annotate(unread=F("items") - Coalesce(Subquery(reads), 0))
+        .values_list("position_id", "unread")
     )
-    return {
-        position_id: max(items.get(position_id, 0) - reads.get(position_id, 0), 0)
-        for position_id in position_ids
-    }
+    return {position_id: max(counts.get(position_id, 0), 0) for position_id in position_ids}
 
 
 # ── Register (operator) ──────────────────────────────────────────────────────────────────────
