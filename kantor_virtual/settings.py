@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",  # the widget templates, for FORM_RENDERER below
     "django_htmx",
     "django_prose_editor",
     "guardian",
@@ -114,9 +115,13 @@ TEMPLATES = [
                 "organisasi.context_processors.acting_position",
                 "kantor_virtual.context_processors.notifications",
             ],
+            "builtins": ["kantor_virtual.templatetags.tanggal"],
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so templates/django/forms/widgets/ can override Django's own.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured(
