@@ -183,6 +183,17 @@ def classification_ids(code: str) -> list[int]:
     )
 
 
+# What an inbox row shows (persuratan/_inbox_rows.html), and no more: a letter's summary, search
+# vector and scan text are long, and every column read is a column compiled and turned into Python.
+INBOX_ROW_FIELDS = (
+    "id", "letter_id", "position_id", "reason", "from_position_id", "status", "received_at", "due_on",
+    "urgency", "security_class",
+    "letter__id", "letter__subject", "letter__sender_name", "letter__sender_number", "letter__agenda_number",
+    "letter__agenda_year",
+    "from_position__id", "from_position__name",
+)  # fmt: skip
+
+
 def inbox_for(
     *,
     user: User,
@@ -204,8 +215,7 @@ def inbox_for(
         .exclude(status=InboxItem.Status.WITHDRAWN)
         .annotate(is_read=_read_by(user))
         .select_related("letter", "from_position")
-        # The letter's tsvector and scan text are long and a row shows neither.
-        .defer("letter__search", "letter__scan_text")
+        .only(*INBOX_ROW_FIELDS)
         .order_by("-received_at", "-id")
     )
     if filters.status == "new":
