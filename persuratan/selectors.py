@@ -188,9 +188,9 @@ def classification_ids(code: str) -> list[int]:
 INBOX_ROW_FIELDS = (
     "id", "letter_id", "position_id", "reason", "from_position_id", "status", "received_at", "due_on",
     "urgency", "security_class",
-    "letter__id", "letter__subject", "letter__sender_name", "letter__sender_number", "letter__agenda_number",
+    "letter__subject", "letter__sender_name", "letter__sender_number", "letter__agenda_number",
     "letter__agenda_year",
-    "from_position__id", "from_position__name",
+    "from_position__name",
 )  # fmt: skip
 
 

@@ -5,7 +5,7 @@ through its general formatter (parsing the format, translating each month name),
 than the rest of an inbox row: list pages draw dozens of dates per request.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django import template
 
@@ -26,7 +26,7 @@ def tanggal(value: date | None) -> str:
 
 
 @register.filter(expects_localtime=True)
-def tanggal_jam(value: date | None) -> str:
+def tanggal_jam(value: datetime | None) -> str:
     """A datetime in the office's time zone with its time: 24 November 2026, 14.05."""
     if not value:
         return ""

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django import forms
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import DjangoTemplates, TemplatesSetting
 from django.template import engines
 from django.utils import timezone
 
@@ -58,6 +58,7 @@ def test_widget_templates_keep_djangos_markup(form_class, data):
     """templates/django/forms/widgets/ writes Django's includes in place; the HTML must not change."""
     ours = form_class(data)
     djangos = form_class(data, renderer=DjangoTemplates())
+    assert isinstance(ours.renderer, TemplatesSetting), "forms must render through templates/django/forms"
     assert [str(field) for field in ours] == [str(field) for field in djangos]
     if data:
         assert " selected>" in "".join(str(field) for field in ours)
