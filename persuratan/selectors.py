@@ -192,6 +192,9 @@ INBOX_ROW_FIELDS = (
     "letter__agenda_year",
     "from_position__name",
 )  # fmt: skip
+# The same, as the row template reads them, with whether the reader has opened the item: the
+# cached rows (kantor_virtual.fragments) are keyed by these values.
+INBOX_ROW_DRAWN = (*(field.replace("__", ".") for field in INBOX_ROW_FIELDS), "is_read")
 
 
 def inbox_for(

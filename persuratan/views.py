@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from disposisi.selectors import letter_section
 from kantor_virtual.errors import Refused
 from kantor_virtual.files import private_file_response
+from kantor_virtual.fragments import drawn_values
 from kantor_virtual.pagination import make_cursor, parse_cursor
 from kantor_virtual.timeline import timeline_for
 from organisasi.models import Opd, RoleGrant
@@ -25,6 +26,7 @@ from organisasi.selectors import opds_operated_by, role_scope
 from persuratan.forms import InboxFilterForm, IncomingLetterForm, ShareForm, parse_date
 from persuratan.models import IncomingLetter, LetterFile
 from persuratan.selectors import (
+    INBOX_ROW_DRAWN,
     PAGE_SIZE,
     InboxFilters,
     inbox_for,
@@ -64,6 +66,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "items": items,
         "position": position,
         "next_query": _next_query(request, make_cursor(last.received_at, last.pk) if last else None),
+        "drawn": drawn_values(items, INBOX_ROW_DRAWN),
     }
     if request.htmx:
         # "Load more" needs only the next rows; a filter change needs the whole list.

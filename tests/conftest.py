@@ -104,6 +104,17 @@ def _own_statistics_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_fragment_cache(settings):
+    """Each test renders its fragments afresh, so what one page draws never depends on an earlier
+    test having drawn it (query counts included)."""
+    fragments = settings.CACHES["template_fragments"]
+    settings.CACHES = {
+        **settings.CACHES,
+        "template_fragments": {**fragments, "KEY_PREFIX": f"{fragments['KEY_PREFIX']}:{uuid.uuid4().hex}"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _forms_may_be_sent_at_once(settings):
     """A test client sends a form the moment it is shown; tests of the bot check set the minimum again."""
     settings.PORTAL_MIN_FILL_SECONDS = 0

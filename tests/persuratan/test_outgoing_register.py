@@ -142,6 +142,21 @@ def test_a_rahasia_perihal_is_withheld_and_never_matched_by_words_but_filters_fi
     assert "Perihal tidak ditampilkan (surat rahasia)" in page
 
 
+def test_rows_drawn_once_show_later_changes_to_the_letter_and_its_classification(
+    client, opd, sign, operator, classification
+):
+    letter = sign()
+    client.force_login(operator)
+    assert classification.name in client.get(REGISTER_URL).content.decode()
+
+    Classification.objects.filter(pk=classification.pk).update(name="Pemeliharaan jaringan intra pemerintah")
+    OutgoingRecipient.objects.filter(letter=letter).update(name="Wali Kota Tanjung Mas")
+    page = client.get(REGISTER_URL).content.decode()
+
+    assert "Pemeliharaan jaringan intra pemerintah" in page
+    assert "Wali Kota Tanjung Mas" in page and "Bupati Tanjung Mas" not in page
+
+
 # ── Words and filters ────────────────────────────────────────────────────────────────────────
 
 

@@ -265,6 +265,18 @@ def test_the_page_shows_highlighted_results_with_a_plain_get(client, opd, kadis,
     assert "Sifat: Biasa" in html and "1 surat cocok" in html
 
 
+def test_results_drawn_once_show_later_changes_to_the_letters(client, opd, kadis, reader, register):
+    letter = register(opd=opd, to=[kadis], subject="Evaluasi rapat koordinasi")
+    client.force_login(reader)
+    assert "Kementerian Dalam Negeri" in client.get(SEARCH_URL, {"q": "rapat"}).content.decode()
+
+    type(letter).objects.filter(pk=letter.pk).update(sender_name="Kementerian Keuangan", urgency="urgent")
+    html = client.get(SEARCH_URL, {"q": "rapat"}).content.decode()
+
+    assert "Kementerian Keuangan" in html and "Kementerian Dalam Negeri" not in html
+    assert "Kecepatan: Segera" in html
+
+
 def test_an_htmx_request_gets_only_the_results(client, opd, kadis, reader, register):
     register(opd=opd, to=[kadis], subject="Rapat koordinasi")
     client.force_login(reader)

@@ -1,0 +1,78 @@
+"""The inbox rows, their filters and the menu are cached rendered (kantor_virtual.fragments): a page
+drawn once must still show every later change, to the person and to no one else."""
+
+import pytest
+from django.urls import reverse
+
+from organisasi.models import RoleGrant
+from persuratan.models import InboxItem, IncomingLetter
+from persuratan.services import mark_read
+
+pytestmark = pytest.mark.django_db
+
+INBOX_URL = reverse("persuratan:inbox")
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    settings.OTP_REQUIRED = False
+
+
+@pytest.fixture
+def kadis(make_position):
+    return make_position(name="Kepala Dinas")
+
+
+def test_a_row_drawn_once_shows_the_letters_later_changes(client, opd, kadis, make_user, register):
+    holder = make_user(holds=kadis)
+    letter = register(opd=opd, to=[kadis], subject="Undangan rapat koordinasi", urgency="normal")
+    client.force_login(holder)
+    assert "Undangan rapat koordinasi" in client.get(INBOX_URL).content.decode()
+
+    IncomingLetter.objects.filter(pk=letter.pk).update(subject="Undangan rapat evaluasi")
+    InboxItem.objects.filter(letter=letter).update(status=InboxItem.Status.IN_PROGRESS, urgency="urgent")
+    page = client.get(INBOX_URL).content.decode()
+
+    assert "Undangan rapat evaluasi" in page and "Undangan rapat koordinasi" not in page
+    assert "Dalam proses" in page and "Segera" in page
+
+
+def test_reading_a_letter_clears_its_new_mark_and_the_menu_counter_for_the_reader_only(
+    client, opd, kadis, make_user, register
+):
+    holder, plh = make_user(holds=kadis), make_user(acts_for=kadis, kind="plh")
+    first = register(opd=opd, to=[kadis], sender_number="1/X")
+    register(opd=opd, to=[kadis], sender_number="2/X")
+    client.force_login(holder)
+    before = client.get(INBOX_URL).content.decode()
+    assert before.count(">Baru</span>") == 2 and '>2<span class="visually-hidden"> belum dibaca' in before
+
+    mark_read(user=holder, item=first.inbox_items.get())
+    after = client.get(INBOX_URL).content.decode()
+
+    assert after.count(">Baru</span>") == 1 and '>1<span class="visually-hidden"> belum dibaca' in after
+    client.force_login(plh)
+    theirs = client.get(INBOX_URL).content.decode()
+    assert theirs.count(">Baru</span>") == 2, "the Plh has opened nothing"
+
+
+def test_the_menu_follows_a_role_granted_after_it_was_drawn(client, opd, kadis, make_user):
+    holder = make_user(holds=kadis)
+    client.force_login(holder)
+    agenda = reverse("persuratan:agenda")
+    assert agenda not in client.get(INBOX_URL).content.decode()
+
+    RoleGrant.objects.create(user=holder, role=RoleGrant.Role.OPERATOR, opd=opd)
+
+    assert agenda in client.get(INBOX_URL).content.decode()
+
+
+def test_the_filters_keep_what_each_request_asked(client, opd, kadis, make_user):
+    client.force_login(make_user(holds=kadis))
+    client.get(INBOX_URL)
+
+    page = client.get(INBOX_URL, {"urgency": "urgent", "received_from": "2026-13-40"}).content.decode()
+
+    assert '<option value="urgent" selected>' in page
+    assert 'value="2026-13-40"' in page, "the typed value is kept beside its error"
+    assert '<option value="urgent" selected>' not in client.get(INBOX_URL).content.decode()
