@@ -92,6 +92,17 @@ class LetterTree:
     nodes: dict[int, TreeNode]
 
 
+# What a node of the tree shows (disposisi/_tree_nodes.html) and what letter_section decides on:
+# a letter's tree is read whole, and full rows of six tables per node were most of its cost.
+TREE_NODE_FIELDS = (
+    "letter_id", "position_id", "parent_id", "reason", "from_position_id", "status", "received_at",
+    "due_on", "priority", "done_at",
+    "position__name", "position__opd_id", "position__opd__name", "position__opd__short_name",
+    "disposition__item_id", "disposition__instructions", "disposition__note", "disposition__created_at",
+    "disposition__actor__full_name", "disposition__actor__username", "disposition__from_position__name",
+)  # fmt: skip
+
+
 def tree_for(*, letter: IncomingLetter) -> LetterTree:
     """The whole tree of a letter in four queries at most, whatever its size: nodes with their
     position and disposition, follow-ups, their files (when there are follow-ups), and the holders
@@ -100,13 +111,9 @@ def tree_for(*, letter: IncomingLetter) -> LetterTree:
     items = list(
         InboxItem.objects.filter(letter=letter)
         .select_related(
-            "position",
-            "position__opd",
-            "from_position",
-            "disposition",
-            "disposition__actor",
-            "disposition__from_position",
+            "position", "position__opd", "disposition", "disposition__actor", "disposition__from_position"
         )
+        .only(*TREE_NODE_FIELDS)
         .order_by("received_at", "id")
     )
     if not items:
@@ -116,7 +123,8 @@ def tree_for(*, letter: IncomingLetter) -> LetterTree:
     by_id: dict[int, FollowUp] = {}
     for follow_up in (
         FollowUp.objects.filter(item_id__in=item_ids)
-        .select_related("author", "position")
+        .select_related("author")
+        .only("item_id", "text", "marks_done", "created_at", "author__full_name", "author__username")
         .order_by("created_at", "id")
     ):
         follow_up.attachments = []
