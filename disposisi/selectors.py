@@ -229,12 +229,7 @@ def letter_section(*, user: User, letter: IncomingLetter, my_items: list[InboxIt
     mine = {item.pk for item in my_items}
     my_positions = {item.position_id for item in my_items}
     # A leaf position (staf) has nobody to dispose to: it gets no "Teruskan" button.
-    with_subordinates = set(
-        Position.objects.filter(parent_id__in=my_positions)
-        .order_by()
-        .values_list("parent_id", flat=True)
-        .distinct()
-    )
+    with_subordinates = {item.position_id for item in my_items if item.has_subordinates}
     for node in tree.nodes.values():
         item = node.item
         if item.pk in mine and item.reason != InboxItem.Reason.COPY and item.status not in CLOSED_STATUSES:

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kantor_virtual.pagination import Cursor
-from organisasi.models import RoleGrant, User
+from organisasi.models import Position, RoleGrant, User
 from organisasi.selectors import position_ids_for, role_scope
 from persuratan.models import (
     Classification,
@@ -35,10 +35,15 @@ PAGE_SIZE = 25  # rows a page draws: rendering, not the query, is what grows wit
 
 @dataclass(frozen=True)
 class Access:
-    """What a user may see of one letter: everything, or only the register's metadata."""
+    """What a user may see of one letter: everything, or only the register's metadata.
+
+    `my_items` are the user's own nodes of the letter (`items_of_user`) when those are what let
+    them read it: the access check has read them already, and the letter page needs them.
+    """
 
     metadata: bool = False
     full: bool = False
+    my_items: tuple[InboxItem, ...] = ()
 
 
 NO_ACCESS = Access()
@@ -104,11 +109,9 @@ def letters_visible_to(*, user: User, full_only: bool = False) -> QuerySet[Incom
 def letter_access(*, user: User, letter: IncomingLetter) -> Access:
     if not user.is_authenticated:
         return NO_ACCESS
-    reached = InboxItem.objects.filter(
-        letter=letter, position_id__in=position_ids_for(user=user, on=timezone.localdate())
-    ).exclude(status=InboxItem.Status.WITHDRAWN)
-    if reached.exists():
-        return Access(metadata=True, full=True)
+    mine = items_of_user(user=user, letter=letter)
+    if mine:
+        return Access(metadata=True, full=True, my_items=tuple(mine))
     is_operator = role_scope(user=user, role=RoleGrant.Role.OPERATOR).covers(letter.opd_id)
     if letter.is_narrowed:
         return Access(metadata=True) if is_operator else NO_ACCESS
@@ -142,13 +145,17 @@ def items_of(*, letter: IncomingLetter) -> list[InboxItem]:
 
 def items_of_user(*, user: User, letter: IncomingLetter) -> list[InboxItem]:
     """The nodes of this letter in the inboxes of the positions the user acts for today, each with
-    `is_read` for this person."""
+    `is_read` for this person and `has_subordinates` (whether anyone sits below its position to
+    dispose to)."""
     return list(
         InboxItem.objects.filter(
             letter=letter, position_id__in=position_ids_for(user=user, on=timezone.localdate())
         )
         .exclude(status=InboxItem.Status.WITHDRAWN)
-        .annotate(is_read=_read_by(user))
+        .annotate(
+            is_read=_read_by(user),
+            has_subordinates=Exists(Position.objects.filter(parent_id=OuterRef("position_id"))),
+        )
         .select_related("position")
         .order_by("received_at", "id")
     )

@@ -30,7 +30,6 @@ from persuratan.selectors import (
     PAGE_SIZE,
     InboxFilters,
     inbox_for,
-    items_of_user,
     possible_duplicates,
     register_of,
     suggest_senders,
@@ -186,7 +185,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     letter, access = found
     context = {"letter": letter, "access": access}
     if access.full:
-        my_items = items_of_user(user=request.user, letter=letter)
+        my_items = list(access.my_items)
         for item in my_items:
             if not item.is_read:
                 mark_read(user=request.user, item=item)
