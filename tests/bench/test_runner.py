@@ -92,7 +92,7 @@ def test_the_floor_page_needs_a_sign_in_and_reads_one_position_by_its_code(
     assert client.get(url).status_code == 302, "the floor is behind the sign-in like every product page"
 
     client.force_login(make_user(holds=position))
-    with django_assert_num_queries(3) as captured:  # the session, the user, the position
+    with django_assert_num_queries(2) as captured:  # the user, the position (the session is in Redis)
         response = client.get(url)
 
     assert response.status_code == 200
