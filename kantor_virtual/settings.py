@@ -159,13 +159,19 @@ def celery_url(redis_url: str) -> str:
 CACHES = {
     "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL},
     # Rendered fragments ({% cache %}, kantor_virtual.fragments): keyed by what they draw, under a
-    # prefix that changes with every release, and kept a day at most.
-    "template_fragments": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "fragmen:" + release_fingerprint(BASE_DIR / name for name in ("templates", *OWN_APPS)),
-        "TIMEOUT": 24 * 60 * 60,
-    },
+    # prefix that changes with every release, and kept a day at most. With DEBUG, Django reads an
+    # edited template afresh, and nothing keeps its old markup.
+    "template_fragments": (
+        {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        if DEBUG
+        else {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "fragmen:"
+            + release_fingerprint(BASE_DIR / name for name in ("templates", *OWN_APPS)),
+            "TIMEOUT": 24 * 60 * 60,
+        }
+    ),
 }
 # Keys of the public statistics page's figures (layanan_publik.statistics); tests give each test its own.
 STATISTICS_CACHE_PREFIX = "statistik:"

@@ -46,6 +46,16 @@ def test_a_boolean_setting_that_is_not_true_or_false_stops_startup():
     assert "DEBUG harus 'true' atau 'false'" in result.stderr
 
 
+@pytest.mark.parametrize(("debug", "backend"), [("true", "DummyCache"), ("false", "RedisCache")])
+def test_rendered_fragments_are_kept_only_outside_debug(debug, backend):
+    """With DEBUG an edited template shows at once: no fragment of its old markup is kept."""
+    shown = "from django.core.cache import caches; print(type(caches['template_fragments']).__name__)"
+    result = _manage("shell", "-c", shown, DEBUG=debug, SECRET_KEY=secrets.token_urlsafe(60))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == backend
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
