@@ -106,12 +106,16 @@ def _own_statistics_cache(settings):
 @pytest.fixture(autouse=True)
 def _own_fragment_cache(settings):
     """Each test renders its fragments afresh, so what one page draws never depends on an earlier
-    test having drawn it (query counts included)."""
+    test having drawn it (query counts included). With DEBUG nothing is kept, and nothing is to do."""
     fragments = settings.CACHES["template_fragments"]
-    settings.CACHES = {
-        **settings.CACHES,
-        "template_fragments": {**fragments, "KEY_PREFIX": f"{fragments['KEY_PREFIX']}:{uuid.uuid4().hex}"},
-    }
+    if "KEY_PREFIX" in fragments:
+        settings.CACHES = {
+            **settings.CACHES,
+            "template_fragments": {
+                **fragments,
+                "KEY_PREFIX": f"{fragments['KEY_PREFIX']}:{uuid.uuid4().hex}",
+            },
+        }
 
 
 @pytest.fixture(autouse=True)
