@@ -13,6 +13,10 @@ T = TypeVar("T")
 _memo: ContextVar[dict | None] = ContextVar("request_memo", default=None)
 
 
+def inside_request() -> bool:
+    return _memo.get() is not None
+
+
 def remembered(key: Hashable, compute: Callable[[], T]) -> T:
     memo = _memo.get()
     if memo is None:

@@ -175,6 +175,8 @@ CACHES = {
 }
 # Keys of the public statistics page's figures (layanan_publik.statistics); tests give each test its own.
 STATISTICS_CACHE_PREFIX = "statistik:"
+# Keys of the answers about who acts for what (organisasi.selectors); tests give each test its own.
+ORG_CACHE_PREFIX = "organisasi:"
 # Sessions are read from Redis on every request and kept in PostgreSQL too, so a Redis restart
 # signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -285,3 +285,22 @@ class RoleGrant(models.Model):
     def __str__(self) -> str:
         scope = f" {self.opd}" if self.opd_id else (" Provinsi" if self.role == self.Role.ARSIPARIS else "")
         return f"{self.get_role_display()}{scope}"
+
+
+class OrgVersion(models.Model):
+    """One row whose `version` database triggers replace, in the same transaction, whenever an OPD,
+    a position, an assignment or a role grant changes, however it changes (form, import, bulk update).
+
+    What a person acts for and which roles they hold are asked on every page; the answers are kept
+    in Redis under this version (organisasi.selectors), so a change reaches the next request. The
+    version is a fresh random UUID, never a counter: a rolled-back change, or a restored backup, can
+    never hand out again a version whose kept answers describe another state.
+    """
+
+    version = models.UUIDField()
+
+    class Meta:
+        verbose_name = "versi organisasi"
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -1,15 +1,50 @@
 """Who acts for which position, and which roles a person holds. Every permission check starts here."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from kantor_virtual.request_memo import remembered
+from kantor_virtual.request_memo import inside_request, remembered
 from organisasi.models import Assignment, Opd, Position, RoleGrant, User
+
+T = TypeVar("T")
+KEPT_FOR = 24 * 60 * 60  # seconds a kept answer may wait for its next reader
+
+
+def _org_version() -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM organisasi_orgversion WHERE id = 1")
+        row = cursor.fetchone()
+    return str(row[0]) if row else None
+
+
+def _kept(key: tuple, compute: Callable[[], T]) -> T:
+    """An answer about the organisation, read once per request and kept in Redis between requests
+    under the organisation's version (`OrgVersion`): one cheap read of the version instead of the
+    queries, and never an answer from before a change. Outside a request (tasks, services called
+    directly) it is read afresh, as everything else there is."""
+    if not inside_request():
+        return compute()
+
+    def across_requests() -> T:
+        version = remembered(("org_version",), _org_version)
+        if version is None:  # the row is written back by the next change to the organisation
+            return compute()
+        cache_key = settings.ORG_CACHE_PREFIX + ":".join([version, *map(str, key)])
+        answer = cache.get(cache_key)
+        if answer is None:
+            answer = compute()
+            cache.set(cache_key, answer, KEPT_FOR)
+        return answer
+
+    return remembered(key, across_requests)
 
 
 def active_assignments(*, user: User, on: date) -> QuerySet[Assignment]:
@@ -37,7 +72,7 @@ def positions_for(*, user: User, on: date) -> list[Position]:
             positions.setdefault(assignment.position_id, assignment.position)
         return list(positions.values())
 
-    return list(remembered(("positions", user.pk, on), read))
+    return list(_kept(("positions", user.pk, on), read))
 
 
 def is_pimpinan(*, user: User, on: date | None = None) -> bool:
@@ -48,7 +83,7 @@ def is_pimpinan(*, user: User, on: date | None = None) -> bool:
 
 def role_grants_of(*, user: User) -> list[tuple[str, int | None]]:
     """The user's (role, opd id) grants: one query per request, whichever checks the page makes."""
-    return remembered(
+    return _kept(
         ("grants", user.pk), lambda: list(RoleGrant.objects.filter(user=user).values_list("role", "opd_id"))
     )
 

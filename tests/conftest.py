@@ -104,6 +104,13 @@ def _own_statistics_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_org_cache(settings):
+    """Every test database starts from the same organisation version, and user ids meet across the
+    parallel workers' databases: each test keeps its answers about people apart."""
+    settings.ORG_CACHE_PREFIX = f"organisasi:{uuid.uuid4().hex}:"
+
+
+@pytest.fixture(autouse=True)
 def _own_fragment_cache(settings):
     """Each test renders its fragments afresh, so what one page draws never depends on an earlier
     test having drawn it (query counts included). With DEBUG nothing is kept, and nothing is to do."""
