@@ -132,6 +132,13 @@ def _forms_may_be_sent_at_once(settings):
 
 
 @pytest.fixture
+def no_second_factor(settings):
+    """For tests about something else than signing in: pimpinan reach pages without a TOTP code,
+    whose step the account tests cover."""
+    settings.OTP_REQUIRED = False
+
+
+@pytest.fixture
 def human_check():
     """What a browser sends back with a form under the bot check (kantor_virtual.protection)."""
     from kantor_virtual.protection import STAMP_FIELD, new_stamp

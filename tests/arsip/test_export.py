@@ -17,12 +17,7 @@ from arsip.services.filing import NewBerkas, file_letters
 from kantor_virtual.timeline import timeline_for
 from organisasi.models import RoleGrant
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    settings.OTP_REQUIRED = False  # pimpinan are among those refused here; TOTP has its own tests
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
 
 
 def tasks(scheduled) -> list:

@@ -24,12 +24,7 @@ from persuratan.models import InboxItem, SecurityClass
 from persuratan.services import Sender, change_item_status, deliver
 from tests.browser import assert_accessible, log_in
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    settings.OTP_REQUIRED = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
 
 
 @pytest.fixture(autouse=True)

@@ -12,13 +12,7 @@ from persuratan.models import InboxItem, SecurityClass
 from persuratan.services import mark_read
 from tests.disposisi.conftest import node
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    """These tests are about the disposition pages; the TOTP step is covered by the account tests."""
-    settings.OTP_REQUIRED = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
 
 
 def dispose_url(item) -> str:

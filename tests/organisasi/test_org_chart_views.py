@@ -10,13 +10,7 @@ from kantor_virtual.models import Event
 from organisasi.models import Assignment, Position, RoleGrant
 from tests.factories import UnitFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    """These tests are about the org chart; the TOTP step is covered by the account tests."""
-    settings.OTP_REQUIRED = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
 
 
 @pytest.fixture

@@ -11,14 +11,9 @@ from django.urls import reverse
 
 from organisasi.models import Assignment, Opd, OrgVersion, Position, RoleGrant
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
 
 INBOX_URL = reverse("persuratan:inbox")
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    settings.OTP_REQUIRED = False
 
 
 @pytest.fixture

@@ -8,14 +8,9 @@ from organisasi.models import RoleGrant
 from persuratan.models import InboxItem, IncomingLetter
 from persuratan.services import mark_read
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
 
 INBOX_URL = reverse("persuratan:inbox")
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    settings.OTP_REQUIRED = False
 
 
 @pytest.fixture

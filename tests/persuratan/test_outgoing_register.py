@@ -22,7 +22,7 @@ from persuratan.services.outgoing import (
 )
 from tte.services import enrol
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
 
 PASSPHRASE = "sandi-tte-kepala"
 REGISTER_URL = reverse("surat_keluar:register")
@@ -30,11 +30,6 @@ REGISTER_URL = reverse("surat_keluar:register")
 QUERIES_PER_PAGE = 3
 # The grants, a capped count, the page with its headlines, their addressees.
 QUERIES_PER_SEARCH = 4
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    settings.OTP_REQUIRED = False  # these tests are about the register; TOTP has its own tests
 
 
 @pytest.fixture

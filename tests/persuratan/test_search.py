@@ -13,16 +13,11 @@ from persuratan.services import Sender, deliver
 from persuratan.tasks import extract_file_text
 from tests.browser import assert_accessible, log_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
 
 SEARCH_URL = "/surat-masuk/cari/"
 # The user's operator and arsiparis grants and their positions, the newest matches, one page of rows.
 QUERIES_PER_PAGE = 5
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    settings.OTP_REQUIRED = False  # these tests are about search; TOTP has its own tests
 
 
 @pytest.fixture
