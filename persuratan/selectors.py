@@ -121,10 +121,15 @@ def letter_access(*, user: User, letter: IncomingLetter) -> Access:
     return Access(metadata=True, full=True) if shared else NO_ACCESS
 
 
-def visible_letter(*, user: User, pk: int) -> tuple[IncomingLetter, Access] | None:
-    """A letter and what the user may see of it; None when missing or not theirs (the same answer)."""
+def visible_letter(
+    *, user: User, pk: int, also: tuple[str, ...] = ()
+) -> tuple[IncomingLetter, Access] | None:
+    """A letter and what the user may see of it; None when missing or not theirs (the same answer).
+
+    `also` names one-to-one relations the caller draws (its archive record, its disposition sheet),
+    read in the same query."""
     letter = (
-        IncomingLetter.objects.select_related("opd", "classification", "registered_by", "sender")
+        IncomingLetter.objects.select_related("opd", "classification", "registered_by", "sender", *also)
         .filter(pk=pk)
         .first()
     )

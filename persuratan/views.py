@@ -179,7 +179,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
-    found = visible_letter(user=request.user, pk=pk)
+    found = visible_letter(user=request.user, pk=pk, also=("record", "disposition_sheet"))
     if found is None:
         raise Http404
     letter, access = found
