@@ -7,10 +7,15 @@ the one before.
 """
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import django
+from django.contrib import messages
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
 
 
 def release_fingerprint(directories: Iterable[Path]) -> str:
@@ -39,3 +44,34 @@ def drawn_values(rows: Sequence, fields: Sequence[str]) -> list[tuple]:
             values.append(value)
         drawn.append(tuple(values))
     return drawn
+
+
+def kept_page(request: HttpRequest, vary_on: Sequence, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """A whole page for one person, kept rendered under `vary_on` (every version and value it draws
+    besides the person, the address and the day) with the fragments.
+
+    The person's CSRF secret is part of the key, so the token a kept page carries stays valid for
+    them and no one else. A page with a message waiting, or answered to htmx, is drawn afresh.
+    """
+    if request.method != "GET" or getattr(request, "htmx", False) or len(messages.get_messages(request)):
+        return render()
+    get_token(request)  # the secret exists from here on, and the cookie goes out as for a drawn page
+    user = request.user
+    drawn = (
+        request.get_full_path(),
+        request.META["CSRF_COOKIE"],
+        user.pk,
+        user.get_full_name(),
+        user.is_superuser,
+        timezone.localdate(),
+        *vary_on,
+    )
+    key = "halaman:" + hashlib.blake2b(repr(drawn).encode(), digest_size=16).hexdigest()
+    store = caches["template_fragments"]
+    content = store.get(key)
+    if content is not None:
+        return HttpResponse(content)
+    response = render()
+    if response.status_code == 200:
+        store.set(key, response.content)  # for the alias's day at most, like the fragments
+    return response

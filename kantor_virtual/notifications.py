@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from kantor_virtual.models import Notification
 from kantor_virtual.pagination import Cursor
+from kantor_virtual.request_memo import remembered
 from kantor_virtual.tasks import send_notification_email as send_notification_email_task
 
 PAGE_SIZE = 30
@@ -141,7 +142,10 @@ def unread_count(*, user: AbstractBaseUser) -> int:
     """The bell's counter, which shows "99+" beyond 99: counting stops at 100, so someone who never
     opens their notifications does not make every page count years of them (index
     `notification_user_unread`)."""
-    return Notification.objects.filter(user=user, read_at__isnull=True)[:100].count()
+    return remembered(
+        ("unread_notifications", user.pk),
+        lambda: Notification.objects.filter(user=user, read_at__isnull=True)[:100].count(),
+    )
 
 
 def notifications_for(

@@ -18,11 +18,17 @@ T = TypeVar("T")
 KEPT_FOR = 24 * 60 * 60  # seconds a kept answer may wait for its next reader
 
 
-def _org_version() -> str | None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version FROM organisasi_orgversion WHERE id = 1")
-        row = cursor.fetchone()
-    return str(row[0]) if row else None
+def org_version() -> str | None:
+    """The organisation's version (`OrgVersion`), read once per request: what is kept under it
+    describes the OPDs, positions, assignments and role grants as they are."""
+
+    def read() -> str | None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version FROM organisasi_orgversion WHERE id = 1")
+            row = cursor.fetchone()
+        return str(row[0]) if row else None
+
+    return remembered(("org_version",), read)
 
 
 def _kept(key: tuple, compute: Callable[[], T]) -> T:
@@ -34,7 +40,7 @@ def _kept(key: tuple, compute: Callable[[], T]) -> T:
         return compute()
 
     def across_requests() -> T:
-        version = remembered(("org_version",), _org_version)
+        version = org_version()
         if version is None:  # the row is written back by the next change to the organisation
             return compute()
         cache_key = settings.ORG_CACHE_PREFIX + ":".join([version, *map(str, key)])

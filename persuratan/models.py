@@ -9,6 +9,7 @@ each node lives on the item, read state per person in `InboxRead`.
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.functions import RandomUUID
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
@@ -425,6 +426,10 @@ class InboxTally(models.Model):
 
     position = models.OneToOneField(Position, primary_key=True, on_delete=models.CASCADE, related_name="+")
     items = models.PositiveIntegerField(default=0)
+    # Replaced by database triggers (migration 0014) in the transaction that changes anything an inbox
+    # row shows: an item of the position added, changed or removed, or its letter's register details
+    # edited. The inbox page is kept rendered under it (persuratan.views.inbox).
+    version = models.UUIDField(db_default=RandomUUID())
 
     def __str__(self) -> str:
         return f"{self.position_id}: {self.items}"

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kantor_virtual.pagination import Cursor
+from kantor_virtual.request_memo import remembered
 from organisasi.models import Position, RoleGrant, User
 from organisasi.selectors import position_ids_for, role_scope
 from persuratan.models import (
@@ -270,19 +271,41 @@ def _read_by(user: User) -> RawSQL:
     )
 
 
-def unread_counts(*, user: User, position_ids: set[int]) -> dict[int, int]:
-    """Items not yet opened by this person, per position: the position's items minus their reads,
-    both read from counters (persuratan.tallies) in one query, so the badge costs the same at any
-    inbox size."""
+@dataclass(frozen=True)
+class InboxState:
+    """A position's inbox as one person sees it: what they have not opened, and the version of what
+    its rows show (`InboxTally.version`; empty before the first item)."""
+
+    unread: int = 0
+    version: str = ""
+
+
+def inbox_states(*, user: User, position_ids: set[int]) -> dict[int, InboxState]:
+    """Per position: the items minus this person's reads, both read from counters
+    (persuratan.tallies), and the version, in one query read once per request, so the badge and the
+    kept inbox page cost the same at any inbox size."""
     if not position_ids:
         return {}
-    reads = ReadTally.objects.filter(user=user, position_id=OuterRef("position_id")).values("reads")
-    counts = dict(
-        InboxTally.objects.filter(position_id__in=position_ids)
-        .annotate(unread=F("items") - Coalesce(Subquery(reads), 0))
-        .values_list("position_id", "unread")
-    )
-    return {position_id: max(counts.get(position_id, 0), 0) for position_id in position_ids}
+
+    def read() -> dict[int, InboxState]:
+        reads = ReadTally.objects.filter(user=user, position_id=OuterRef("position_id")).values("reads")
+        found = {
+            position_id: InboxState(unread=max(unread, 0), version=str(version))
+            for position_id, unread, version in InboxTally.objects.filter(position_id__in=position_ids)
+            .annotate(unread=F("items") - Coalesce(Subquery(reads), 0))
+            .values_list("position_id", "unread", "version")
+        }
+        return {position_id: found.get(position_id, InboxState()) for position_id in position_ids}
+
+    return remembered(("inbox_states", user.pk, frozenset(position_ids)), read)
+
+
+def unread_counts(*, user: User, position_ids: set[int]) -> dict[int, int]:
+    """Items not yet opened by this person, per position."""
+    return {
+        position_id: state.unread
+        for position_id, state in inbox_states(user=user, position_ids=position_ids).items()
+    }
 
 
 # ── Register (operator) ──────────────────────────────────────────────────────────────────────

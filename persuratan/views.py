@@ -18,11 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from disposisi.selectors import letter_section
 from kantor_virtual.errors import Refused
 from kantor_virtual.files import private_file_response
-from kantor_virtual.fragments import drawn_values
+from kantor_virtual.fragments import drawn_values, kept_page
+from kantor_virtual.notifications import unread_count
 from kantor_virtual.pagination import make_cursor, parse_cursor
 from kantor_virtual.timeline import timeline_for
-from organisasi.models import Opd, RoleGrant
-from organisasi.selectors import opds_operated_by, role_scope
+from organisasi.models import Opd, Position, RoleGrant
+from organisasi.selectors import opds_operated_by, org_version, role_scope
 from persuratan.forms import InboxFilterForm, IncomingLetterForm, ShareForm, parse_date
 from persuratan.models import IncomingLetter, LetterFile
 from persuratan.selectors import (
@@ -30,6 +31,7 @@ from persuratan.selectors import (
     PAGE_SIZE,
     InboxFilters,
     inbox_for,
+    inbox_states,
     possible_duplicates,
     register_of,
     suggest_senders,
@@ -51,6 +53,24 @@ def _next_query(request: HttpRequest, after: str | None) -> str | None:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     position = request.acting_position
+    if position and request.GET.keys() <= {"after"}:
+        # Unfiltered pages, kept rendered: what their rows show changes the position's inbox version,
+        # what the person has opened changes their unread count, and the rest of the page follows the
+        # organisation's version and the bell. Filters read other tables (senders, codes): drawn afresh.
+        return kept_page(
+            request,
+            (
+                position.pk,
+                inbox_states(user=request.user, position_ids={position.pk})[position.pk],
+                org_version(),
+                unread_count(user=request.user),
+            ),
+            lambda: _inbox(request, position),
+        )
+    return _inbox(request, position)
+
+
+def _inbox(request: HttpRequest, position: Position | None) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
     filters = form.filters() if request.GET else InboxFilters()
     after = parse_cursor(request.GET.get("after"))

@@ -57,12 +57,15 @@ def crl_der(authority: Authority) -> bytes:
 
 # Signing runs in long-lived workers: what does not change between letters is prepared once per process.
 CRL_CACHE_SECONDS = 300
-_crl_cache: dict[tuple[int, int], tuple[float, bytes]] = {}
+_crl_cache: dict[tuple[int, int, str], tuple[float, bytes]] = {}
 
 
 def current_crl(authority: Authority) -> bytes:
-    """The CRL, made again when a revocation bumps its number, and at least every five minutes."""
-    key = (authority.pk, authority.crl_number)
+    """The CRL, made again when a revocation bumps its number, and at least every five minutes.
+
+    Keyed by the authority's certificate too: a database restored, or a test database flushed, can
+    give the same id and number to an authority with another key, whose CRL an old one would not be."""
+    key = (authority.pk, authority.crl_number, authority.certificate_pem)
     cached = _crl_cache.get(key)
     if cached is not None and time.monotonic() - cached[0] < CRL_CACHE_SECONDS:
         return cached[1]
