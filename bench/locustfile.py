@@ -2,7 +2,7 @@
 public pages, each with the session the runner made for them.
 
 bench/runner.py writes a JSON file and points BENCH_LOCUST_CONFIG at it:
-    {"cookie_name": "sessionid", "sessions": {"kepala_dinas": "…", …}, "max_requests": 20000,
+    {"cookies": {"kepala_dinas": "csrftoken=…; sessionid=…", …}, "max_requests": 20000,
      "pages": [{"name": "inbox", "path": "/surat-masuk/", "role": "kepala_dinas", "weight": 4}, …]}
 BENCH_PAGES (comma-separated names) picks the pages of this run; a role without one sits it out.
 
@@ -64,8 +64,8 @@ class BenchUser(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self) -> None:
-        session = CONFIG["sessions"].get(self.role)
-        self.headers = {"Cookie": f"{CONFIG['cookie_name']}={session}"} if session else {}
+        cookie = CONFIG["cookies"].get(self.role)
+        self.headers = {"Cookie": cookie} if cookie else {}
 
 
 def _user_class(class_name: str, role: str) -> type[BenchUser]:

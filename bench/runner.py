@@ -242,14 +242,13 @@ class Plan:
     context: dict
 
     def locust_config(self, *, max_requests: int) -> dict:
-        from django.conf import settings
-
+        """The Cookie header of each role is what its browser sends back after its first pages: the
+        session and the CSRF secret (a page is kept rendered only for a browser that holds one)."""
         return {
-            "cookie_name": settings.SESSION_COOKIE_NAME,
-            "sessions": {
-                role: client.cookies[settings.SESSION_COOKIE_NAME].value
+            "cookies": {
+                role: "; ".join(f"{name}={morsel.value}" for name, morsel in sorted(client.cookies.items()))
                 for role, client in self.clients.items()
-                if settings.SESSION_COOKIE_NAME in client.cookies
+                if client.cookies
             },
             "max_requests": max_requests,
             "pages": [
@@ -695,8 +694,7 @@ def warm_up(base_url: str, plan: Plan) -> None:
     config = plan.locust_config(max_requests=0)
     workers = web_workers()
     for page in plan.pages:
-        session = config["sessions"].get(page.role)
-        cookie = f"{config['cookie_name']}={session}" if session else None
+        cookie = config["cookies"].get(page.role)
         with ThreadPoolExecutor(max_workers=2 * workers) as pool:
             rounds = [(base_url + page.path, cookie)] * (4 * workers)
             statuses = set(pool.map(lambda call: _status(*call), rounds))

@@ -14,7 +14,6 @@ import django
 from django.contrib import messages
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import timezone
 
 
@@ -50,12 +49,18 @@ def kept_page(request: HttpRequest, vary_on: Sequence, render: Callable[[], Http
     """A whole page for one person, kept rendered under `vary_on` (every version and value it draws
     besides the person, the address and the day) with the fragments.
 
-    The person's CSRF secret is part of the key, so the token a kept page carries stays valid for
-    them and no one else. A page with a message waiting, or answered to htmx, is drawn afresh.
+    The browser's CSRF secret is part of the key, so the token a kept page carries is valid for that
+    browser and no other; a browser that has none yet gets a drawn page, which gives it one (a page
+    kept under a secret just made would never be asked for again). A page with a message waiting,
+    or answered to htmx, is drawn afresh too.
     """
-    if request.method != "GET" or getattr(request, "htmx", False) or len(messages.get_messages(request)):
+    if (
+        request.method != "GET"
+        or "CSRF_COOKIE" not in request.META  # set by CsrfViewMiddleware from the browser's cookie
+        or getattr(request, "htmx", False)
+        or len(messages.get_messages(request))
+    ):
         return render()
-    get_token(request)  # the secret exists from here on, and the cookie goes out as for a drawn page
     user = request.user
     drawn = (
         request.get_full_path(),

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from organisasi.models import Assignment, RoleGrant
@@ -136,6 +137,15 @@ def no_second_factor(settings):
     """For tests about something else than signing in: pimpinan reach pages without a TOTP code,
     whose step the account tests cover."""
     settings.OTP_REQUIRED = False
+
+
+@pytest.fixture
+def returning_browser(client):
+    """The test client as a browser that has been here before: it holds its CSRF secret (from the
+    sign-in page), so pages kept rendered for it (kantor_virtual.fragments.kept_page) are kept."""
+    client.get(reverse("organisasi:login"))
+    assert "csrftoken" in client.cookies
+    return client
 
 
 @pytest.fixture

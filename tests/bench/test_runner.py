@@ -183,7 +183,12 @@ def test_the_plan_signs_in_the_busiest_head_his_staff_and_operator_and_counts_ea
     signed_in = ("inbox", "letter", "search_common", "inbox_staf", "outgoing_register")
     assert queries[report.FLOOR_PAGE] < min(queries[name] for name in signed_in), "the floor is the floor"
     config = plan.locust_config(max_requests=100)
-    assert set(config["sessions"]) == {"kepala_dinas", "staf", "operator"}, "the citizen is signed out"
+    assert {role for role, cookie in config["cookies"].items() if "sessionid=" in cookie} == {
+        "kepala_dinas",
+        "staf",
+        "operator",
+    }, "the citizen is signed out"
+    assert "csrftoken=" in config["cookies"]["kepala_dinas"], "as a browser back on the inbox"
 
 
 def test_the_timed_writes_leave_the_data_as_it_was(office, monkeypatch):

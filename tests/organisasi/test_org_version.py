@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from organisasi.models import Assignment, Opd, OrgVersion, Position, RoleGrant
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor", "returning_browser")]
 
 INBOX_URL = reverse("persuratan:inbox")
 

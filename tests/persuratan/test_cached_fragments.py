@@ -14,7 +14,7 @@ from organisasi.models import RoleGrant
 from persuratan.models import InboxItem, IncomingLetter
 from persuratan.services import mark_read
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor", "returning_browser")]
 
 INBOX_URL = reverse("persuratan:inbox")
 
@@ -140,6 +140,8 @@ def test_a_kept_page_carries_a_token_its_reader_can_send_forms_with(opd, kadis, 
     desktop, phone = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     for browser in (desktop, phone):
         browser.force_login(holder)
+        first = browser.get(INBOX_URL)
+        assert first.context is not None and "csrftoken" in first.cookies, "drawn: the browser had no secret"
         browser.get(INBOX_URL)
     kept = phone.get(INBOX_URL)
     assert kept.context is None

@@ -119,3 +119,24 @@ def test_the_signed_pdf_validates_offline_with_pyhanko_command_line(
         for broken in (tampered, pdf[: start + length]):
             result = pyhanko_validate(broken)
             assert result.returncode != 0 and result.stdout.strip().endswith(":INVALID"), result.stdout
+
+
+def test_a_crl_kept_by_the_process_is_never_given_to_another_authority_under_the_same_id():
+    """A restored or flushed database can make the authority again, with new keys, under the id and
+    CRL number of the one whose CRL this process made: that CRL would not verify."""
+    from cryptography import x509
+
+    from tte.models import Authority
+    from tte.signing import current_crl
+
+    first = ensure_authority()
+    current_crl(first)
+    first_id = first.pk
+    first.delete()
+    Authority.objects.filter(pk=ensure_authority().pk).update(id=first_id)
+    again = Authority.objects.get(pk=first_id)
+
+    crl = x509.load_der_x509_crl(current_crl(again))
+
+    root = x509.load_pem_x509_certificate(again.certificate_pem.encode())
+    assert crl.is_signature_valid(root.public_key())
