@@ -45,6 +45,11 @@ def drawn_values(rows: Sequence, fields: Sequence[str]) -> list[tuple]:
     return drawn
 
 
+# A person asks a page again within minutes or not at that version at all: a short life bounds
+# the memory whole pages take in Redis.
+KEPT_PAGE_SECONDS = 15 * 60
+
+
 def kept_page(request: HttpRequest, vary_on: Sequence, render: Callable[[], HttpResponse]) -> HttpResponse:
     """A whole page for one person, kept rendered under `vary_on` (every version and value it draws
     besides the person, the address and the day) with the fragments.
@@ -78,5 +83,5 @@ def kept_page(request: HttpRequest, vary_on: Sequence, render: Callable[[], Http
         return HttpResponse(content)
     response = render()
     if response.status_code == 200:
-        store.set(key, response.content)  # for the alias's day at most, like the fragments
+        store.set(key, response.content, KEPT_PAGE_SECONDS)
     return response

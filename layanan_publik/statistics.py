@@ -23,6 +23,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.formats import number_format
 
+from kantor_virtual.fragments import drawn_values
 from layanan_publik.ikm import CONVERSION, Ikm, ikm_of, nrr, rounded, weakest
 from layanan_publik.models import SKM_ELEMENTS, Service, Submission, SurveyResponse
 from organisasi.models import Opd
@@ -210,12 +211,17 @@ class PublishedFigures:
     empty: Published
 
 
-def published_figures(*, period: Period, opd_id: int | None = None) -> PublishedFigures:
-    """`figures_for`, published, from the cache while nothing it counts has changed: the IKM of
-    every service is worked out with exact fractions, once, not on every visit."""
-    key = (
+def published_key(*, period: Period, opd_id: int | None = None) -> str:
+    """What the published figures of a period depend on: the period, the OPD and the data's version."""
+    return (
         f"{settings.STATISTICS_CACHE_PREFIX}published:{period.start}:{period.end}:{opd_id}:{_data_version()}"
     )
+
+
+def published_figures(*, key: str, period: Period, opd_id: int | None = None) -> PublishedFigures:
+    """`figures_for`, published, from the cache while nothing it counts has changed (`key`, from
+    `published_key`): the IKM of every service is worked out with exact fractions, once, not on
+    every visit."""
     published = cache.get(key)
     if published is None:
         by_service, by_opd = figures_for(period=period, opd_id=opd_id)
@@ -275,6 +281,13 @@ class PublicStatistics:
     period: Period
     opds: list[OpdRow]
     overall: Published  # everything shown, added up (a median does not add up: it has none)
+    # Everything the tables draw: the figures' key and each service as shown. The page keeps its
+    # rendered tables under it (kantor_virtual.fragments).
+    drawn: tuple
+
+
+# What the tables show of a service and its OPD (layanan_publik/statistics.html and its includes).
+SERVICE_DRAWN = ("pk", "name", "sla_days", "opd.pk", "opd.code", "opd.name", "opd.short_name")
 
 
 def public_statistics(*, period: Period, opd: Opd | None = None) -> PublicStatistics:
@@ -282,7 +295,8 @@ def public_statistics(*, period: Period, opd: Opd | None = None) -> PublicStatis
     period), already published. Five queries whatever the number of services, two when the figures
     come from the cache."""
     opd_id = opd.pk if opd is not None else None
-    figures = published_figures(period=period, opd_id=opd_id)
+    key = published_key(period=period, opd_id=opd_id)
+    figures = published_figures(key=key, period=period, opd_id=opd_id)
     services = Service.objects.select_related("opd").filter(
         Q(active=True) | Q(pk__in=list(figures.by_service))
     )
@@ -299,4 +313,7 @@ def public_statistics(*, period: Period, opd: Opd | None = None) -> PublicStatis
         )
         for opd_key, members in grouped.items()
     ]
-    return PublicStatistics(period=period, opds=rows, overall=figures.overall)
+    shown = [item.service for row in rows for item in row.services]
+    return PublicStatistics(
+        period=period, opds=rows, overall=figures.overall, drawn=(key, *drawn_values(shown, SERVICE_DRAWN))
+    )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from layanan_publik.ikm import Ikm
-from layanan_publik.models import SKM_ELEMENTS, Submission, SurveyResponse
+from layanan_publik.models import SKM_ELEMENTS, Service, Submission, SurveyResponse
 from layanan_publik.statistics import Figures, Period, WorkingDaysBetween, figures_for, public_statistics
 from layanan_publik.workdays import working_days_between
 from organisasi.models import Opd
@@ -247,3 +247,23 @@ def test_the_page_filters_by_opd_and_takes_this_year_for_a_bad_year(client, year
     bad = client.get(reverse("skm:statistics"), {"tahun": "dua ribu", "opd": "TIDAKADA"})
     assert bad.status_code == 200 and bad.context["year"] == timezone.localdate().year
     assert bad.context["opd"] is None
+
+
+def test_the_tables_kept_rendered_still_show_every_later_change(client, year_of_dinsos, make_submission):
+    """The tables are kept rendered under the figures' key and the services as shown."""
+    a = year_of_dinsos["a"]
+    url = reverse("skm:statistics")
+    assert "Rekomendasi Pengumpulan Uang dan Barang" in client.get(url, {"tahun": 2025}).content.decode()
+    client.get(url, {"tahun": 2025})
+
+    Service.objects.filter(pk=a.pk).update(sla_days=7)
+    assert "7 hari kerja" in client.get(url, {"tahun": 2025}).content.decode()
+    Service.objects.filter(pk=a.pk).update(name="Rekomendasi Penggalangan Dana")
+    renamed = client.get(url, {"tahun": 2025}).content.decode()
+    assert "Rekomendasi Penggalangan Dana" in renamed and "Rekomendasi Pengumpulan Uang" not in renamed
+
+    make_submission(
+        service=a, submitted_at=at(2025, 6, 2), status=Submission.Status.FINISHED, finished_at=at(2025, 6, 3)
+    )
+    counted = client.get(url, {"tahun": 2025}).content.decode()
+    assert '<td class="text-end">6</td>' in counted
