@@ -154,6 +154,9 @@ def celery_url(redis_url: str) -> str:
     )
 
 
+# A digest of this release's code and templates: what is kept rendered or pickled in Redis is kept
+# under it, so an upgrade never reads what the release before wrote.
+RELEASE = release_fingerprint(BASE_DIR / name for name in ("templates", *OWN_APPS))
 # django-redis keeps one Redis client per server; Django's own backend builds one for every call,
 # which cost more than the lookup on pages that read a few cached fragments.
 CACHES = {
@@ -167,8 +170,7 @@ CACHES = {
         else {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "fragmen:"
-            + release_fingerprint(BASE_DIR / name for name in ("templates", *OWN_APPS)),
+            "KEY_PREFIX": "fragmen:" + RELEASE,
             "TIMEOUT": 24 * 60 * 60,
         }
     ),
@@ -176,7 +178,7 @@ CACHES = {
 # Keys of the public statistics page's figures (layanan_publik.statistics); tests give each test its own.
 STATISTICS_CACHE_PREFIX = "statistik:"
 # Keys of the answers about who acts for what (organisasi.selectors); tests give each test its own.
-ORG_CACHE_PREFIX = "organisasi:"
+ORG_CACHE_PREFIX = f"organisasi:{RELEASE}:"
 # Sessions are read from Redis on every request and kept in PostgreSQL too, so a Redis restart
 # signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
