@@ -10,6 +10,11 @@ PASSPHRASE = "sandi-tte-kadis"
 
 
 @pytest.fixture
+def kadis(make_position):
+    return make_position(name="Kepala Dinas")
+
+
+@pytest.fixture
 def chain(opd, other_opd, make_position, make_user):
     kadis = make_position(name="Kepala Dinas Kominfos", heads_opd=True)
     sekdis = make_position(name="Sekretaris Dinas", parent=kadis)

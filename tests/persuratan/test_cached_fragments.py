@@ -19,11 +19,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor",
 INBOX_URL = reverse("persuratan:inbox")
 
 
-@pytest.fixture
-def kadis(make_position):
-    return make_position(name="Kepala Dinas")
-
-
 def test_a_row_drawn_once_shows_the_letters_later_changes(client, opd, kadis, make_user, register):
     holder = make_user(holds=kadis)
     letter = register(opd=opd, to=[kadis], subject="Undangan rapat koordinasi", urgency="normal")

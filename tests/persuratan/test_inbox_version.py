@@ -9,11 +9,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def kadis(make_position):
-    return make_position(name="Kepala Dinas")
-
-
-@pytest.fixture
 def letter(opd, kadis, register):
     return register(opd=opd, to=[kadis], subject="Undangan rapat koordinasi")
 

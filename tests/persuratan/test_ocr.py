@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def kadis(make_position):
-    return make_position(name="Kepala Dinas")
-
-
-@pytest.fixture
 def reader(make_user, kadis, settings):
     settings.OTP_REQUIRED = False  # these tests are about OCR; TOTP has its own tests
     return make_user(holds=kadis)

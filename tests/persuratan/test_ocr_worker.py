@@ -16,11 +16,6 @@ from tests.persuratan.scans import CORRUPT_PDF, WORD_ONLY_IN_IMAGE, image_only_p
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def kadis(make_position):
-    return make_position(name="Kepala Dinas")
-
-
 def read_state(scan: LetterFile, *, seconds: float) -> str:
     """The file's text state once the worker has left it, waiting at most `seconds`."""
     deadline = time.monotonic() + seconds

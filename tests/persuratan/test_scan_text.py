@@ -32,11 +32,6 @@ def png_bytes() -> bytes:
 
 
 @pytest.fixture
-def kadis(make_position):
-    return make_position(name="Kepala Dinas")
-
-
-@pytest.fixture
 def reader(make_user, kadis):
     return make_user(holds=kadis)
 

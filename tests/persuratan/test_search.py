@@ -21,11 +21,6 @@ QUERIES_PER_PAGE = 5
 
 
 @pytest.fixture
-def kadis(make_position):
-    return make_position(name="Kepala Dinas")
-
-
-@pytest.fixture
 def reader(make_user, kadis):
     """The Kepala Dinas: every letter of these tests is addressed to them."""
     return make_user(holds=kadis)
