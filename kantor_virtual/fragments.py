@@ -1,4 +1,5 @@
-"""Rendered page fragments kept in Redis by Django's `{% cache %}` tag, keyed by what they draw.
+"""Rendered page fragments kept in Redis by Django's `{% cache %}` tag, and whole pages by
+`kept_page`, keyed by what they draw.
 
 A fragment's key covers every value it draws (`drawn_values`), so a cached fragment is never stale:
 changed data makes a new key and the old entry simply expires unread. The cache's key prefix is a
