@@ -653,7 +653,7 @@ def seed_demo_province(*, today: date | None = None) -> SeedSummary:
     password: Callable[[], str] = cache(lambda: make_password(DEMO_PASSWORD))
     accounts: dict[str, User] = {}
 
-    def account(person: Person) -> User:
+    def account(person: Person, *, opd_id: int | None = None) -> User:
         if person.username not in accounts:
             accounts[person.username] = writer.ensure(
                 User,
@@ -663,6 +663,7 @@ def seed_demo_province(*, today: date | None = None) -> SeedSummary:
                     "email": person.email,
                     "nip": person.nip,
                     "employment": person.employment,
+                    "opd_id": opd_id,
                 },
                 on_create={"password": password},
             )
@@ -706,7 +707,12 @@ def seed_demo_province(*, today: date | None = None) -> SeedSummary:
         # `end` only on creation: an assignment an admin ended in the demo stays ended.
         writer.ensure(
             Assignment,
-            {"user_id": account(person).pk, "position_id": position.pk, "kind": DEFINITIVE, "start": start},
+            {
+                "user_id": account(person, opd_id=position.opd_id).pk,
+                "position_id": position.pk,
+                "kind": DEFINITIVE,
+                "start": start,
+            },
             {"decree_number": decree},
             on_create={"end": None},
         )

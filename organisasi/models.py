@@ -48,7 +48,19 @@ class User(AbstractUser):
     employment = models.CharField(
         "status kepegawaian", max_length=10, choices=Employment, default=Employment.ASN
     )
+    nik = models.CharField(
+        "NIK", max_length=16, unique=True, null=True, blank=True, help_text="16 angka, sesuai KTP-el."
+    )
     phone = models.CharField("telepon", max_length=30, blank=True)
+    opd = models.ForeignKey(
+        "Opd",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name="OPD induk",
+        help_text="OPD yang mengelola akun pegawai ini; kosong untuk pemohon.",
+    )
 
     objects = UserManager()
 
@@ -59,6 +71,9 @@ class User(AbstractUser):
             models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="user_email_unique_ci"),
             models.CheckConstraint(
                 condition=Q(nip__isnull=True) | Q(nip__regex=r"^[0-9]{18}$"), name="user_nip_18_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(nik__isnull=True) | Q(nik__regex=r"^[0-9]{16}$"), name="user_nik_16_digits"
             ),
         ]
 

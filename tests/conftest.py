@@ -194,6 +194,9 @@ def make_user(db, today):
         until: date | None = None,
         **fields,
     ):
+        home = holds if holds is not None else acts_for
+        if home is not None:
+            fields.setdefault("opd", home.opd)
         user = UserFactory(**fields)
         if holds is not None:
             Assignment.objects.create(

@@ -527,7 +527,7 @@ def _apply_people(
             user = users.get(row.nip)
             if user is None:
                 user = users[row.nip] = _create_person(
-                    actor=actor, nip=row.nip, name=row.name, email=row.email
+                    actor=actor, opd=opd, nip=row.nip, name=row.name, email=row.email
                 )
                 report.users_created += 1
             key = (user.pk, position.pk, row.kind, row.start)
@@ -549,9 +549,9 @@ def _apply_people(
         _apply_one(report, "pegawai", row.line, apply)
 
 
-def _create_person(*, actor, nip: str, name: str, email: str) -> User:
+def _create_person(*, actor, opd: Opd, nip: str, name: str, email: str) -> User:
     """A new ASN account from the import, without a password: they set one through the reset flow."""
-    user = User(username=nip, nip=nip, full_name=name, email=email, employment=User.Employment.ASN)
+    user = User(username=nip, nip=nip, full_name=name, email=email, employment=User.Employment.ASN, opd=opd)
     user.set_unusable_password()
     try:
         with transaction.atomic():
