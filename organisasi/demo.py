@@ -391,6 +391,16 @@ class Person(NamedTuple):
     def username(self) -> str:
         return self.nip or self.email
 
+    @property
+    def nik(self) -> str | None:
+        """A NIK laid out as the NIP's owner would have one: a Kupang region code, the birth date
+        (day + 40 for a woman) and a serial from the NIP, so each demo ASN's is their own."""
+        if not self.nip:
+            return None
+        born, cpns, sex, seq = self.nip[:8], self.nip[8:14], self.nip[14], self.nip[15:]
+        day = int(born[6:]) + (40 if sex == "2" else 0)
+        return f"537101{day:02d}{born[4:6]}{born[2:4]}{cpns[3]}{seq}"
+
 
 def asn(
     first: str, last: str, *, sex: int, born: str, cpns: str, seq: int, title: str = "", degree: str = ""
@@ -662,11 +672,16 @@ def seed_demo_province(*, today: date | None = None) -> SeedSummary:
                     "full_name": person.full_name,
                     "email": person.email,
                     "nip": person.nip,
+                    "nik": person.nik,
                     "employment": person.employment,
                     "opd_id": opd_id,
                 },
                 on_create={"password": password},
             )
+            user = accounts[person.username]
+            if user.nik is None and person.nik:  # an account seeded before people had a NIK
+                User.objects.filter(pk=user.pk).update(nik=person.nik)
+                user.nik = person.nik
         return accounts[person.username]
 
     province = writer.ensure(Province, {"name": PROVINCE_NAME}, {"capital": CAPITAL})

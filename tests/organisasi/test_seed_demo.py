@@ -209,3 +209,24 @@ def test_vacant_posts_have_no_holder_and_every_other_post_has_one(seeded, today)
 
     assert len(codes) == len(set(codes)) == seeded.employees
     assert set(Position.objects.values_list("code", flat=True)) - set(codes) == VACANT
+
+
+def test_every_demo_asn_has_a_nik_of_their_own_and_belongs_to_the_opd_of_their_post(seeded):
+    staff = list(User.objects.filter(nip__isnull=False).select_related("opd"))
+
+    niks = [person.nik for person in staff]
+    assert all(nik and len(nik) == 16 and nik.isdigit() for nik in niks)
+    assert len(set(niks)) == len(staff)
+    head = User.objects.get(nip="197408151999031001")
+    assert head.opd.code == "DISKOMINFOS"
+    assert head.nik == "5371011508749001"  # born 15 August 1974, a man; CPNS 1999, number 001
+
+
+def test_an_account_seeded_before_people_had_a_nik_gets_one(seeded):
+    head = User.objects.get(nip="197408151999031001")
+    User.objects.filter(pk=head.pk).update(nik=None)
+
+    seed_demo_province()
+
+    head.refresh_from_db()
+    assert head.nik == "5371011508749001"
