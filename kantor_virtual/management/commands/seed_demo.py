@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from disposisi.demo import seed_demo_letters
 from layanan_publik.demo import seed_demo_applicant, seed_demo_services
 from organisasi.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, PROVINCE_NAME, seed_demo_province
+from tte.demo import DEMO_TTE_PASSPHRASE, seed_demo_certificates
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         started = time.monotonic()
         summary = seed_demo_province()
+        certificates = seed_demo_certificates()
         letters = seed_demo_letters()
         services = seed_demo_services()
         seed_demo_applicant()
@@ -35,7 +37,7 @@ class Command(BaseCommand):
             + f"\n  {summary.opds} OPD, {summary.units} unit kerja, {summary.positions} jabatan"
             f" ({summary.vacant} kosong), {summary.employees} pegawai, {summary.assignments} penugasan"
             f" (termasuk Plt dan Plh), {summary.role_grants} peran, {summary.accounts} akun."
-            f"\n  Baris baru: {summary.created}."
+            f"\n  Baris baru: {summary.created}. Sertifikat TTE baru: {certificates}."
             f"\n  Surat masuk demo: {letters.letters} ({letters.created} baru), {letters.dispositions} disposisi,"
             f" {letters.follow_ups} tindak lanjut."
             f"\n  Layanan publik: {services.services} ({services.created} baru), maklumat {services.pledges} OPD."
@@ -50,3 +52,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 "  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
             )
+        self.stdout.write(
+            f"\nKata sandi TTE (passphrase) semua pimpinan, Plt dan Plh demo: {DEMO_TTE_PASSPHRASE}"
+        )
