@@ -134,7 +134,7 @@ PRIORITY = {"normal": 80, "high": 15, "top": 5}
 INSTRUCTIONS_FOR_INVITATION = ("attend", "represent", "accompany", "schedule", "prepare_material")
 USER_COLUMNS = (
     "id, password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined, "
-    "full_name, nip, employment, phone"
+    "full_name, nip, employment, phone, opd_id"
 )
 INSTRUCTIONS = tuple(
     code for code in Instruction.values if code not in ("attend", "represent", "accompany", "schedule")
@@ -701,7 +701,7 @@ class Generator:
             f"{self.orders[office.id]}\t{NULL}\n"
         )
         self.names[position], self.opd_of[position], self.parent_of[position] = name, office.id, parent
-        user = self.holder[position] = self._staff_user(rows["users"])
+        user = self.holder[position] = self._staff_user(rows["users"], opd_id=office.id)
         since = self.today.replace(year=self.today.year - 10, day=min(self.today.day, 28))
         rows["assignments"].append(
             f"{self.loader.next_id(Assignment)}\t{user}\t{position}\tdefinitif\t{since}\t{NULL}\t"
@@ -717,7 +717,7 @@ class Generator:
         holder.update(active.filter(kind="definitif").values_list("position_id", "user_id"))
         return holder
 
-    def _staff_user(self, users: list[str]) -> int:
+    def _staff_user(self, users: list[str], *, opd_id: int) -> int:
         rng = self.rng
         first, last, sex = wording.person_name(rng)
         while True:
@@ -733,7 +733,7 @@ class Generator:
         email = f"{first}.{last}.{user}@{DOMAIN}".lower().replace(" ", "")
         users.append(
             f"{user}\t{self.password}\tf\t{nip}\t{text(first)}\t{text(last)}\t{email}\tf\tt\t{stamp(self.now)}\t"
-            f"{text(full_name)}\t{nip}\tasn\t\n"
+            f"{text(full_name)}\t{nip}\tasn\t\t{opd_id}\n"
         )
         return user
 
@@ -1107,7 +1107,7 @@ class Generator:
         joined = stamp(at - 3 * DAY)
         out["users"].append(
             f"{user}\t{self.password}\tf\t{email}\t{text(first)}\t{text(last)}\t{email}\tf\tt\t{joined}\t"
-            f"{text(full_name)}\t{NULL}\tpublic\t\n"
+            f"{text(full_name)}\t{NULL}\tpublic\t\t{NULL}\n"
         )
         out["grants"].append(f"{self.loader.next_id(RoleGrant)}\t{user}\tpemohon\t{NULL}\n")
         if rng.random() < 0.8:
