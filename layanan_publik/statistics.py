@@ -116,13 +116,17 @@ class Figures:
     def nrrs(self) -> dict[str, Fraction]:
         return {name: nrr(total=self.totals[name], respondents=self.respondents) for name in ELEMENT_LABELS}
 
-    def published(self) -> Published:
-        enough_finished = self.finished >= MIN_SHOWN
+    def published(self, *, hidden: frozenset[str] = frozenset()) -> Published:
+        """What anyone may read; `hidden` names further cells to hide (`suppressed`): counts among
+        COUNTS, and "in_time" or "ikm" for what is derived from the finished or the respondents."""
+        finished_shown = self.finished >= MIN_SHOWN and "finished" not in hidden
         in_time = (
-            rounded(Fraction(100 * self.finished_in_time, self.finished), 0) if enough_finished else None
+            rounded(Fraction(100 * self.finished_in_time, self.finished), 0)
+            if finished_shown and "in_time" not in hidden
+            else None
         )
         ikm, elements, weakest_score = None, [], None
-        if self.respondents >= MIN_SHOWN:
+        if self.respondents >= MIN_SHOWN and not {"respondents", "ikm"} & hidden:
             nrrs = self.nrrs()
             ikm = ikm_of(nrrs)
             elements = [
@@ -131,15 +135,97 @@ class Figures:
             ]
             weakest_score = next(score for score in elements if score.name == weakest(nrrs))
         return Published(
-            submitted=shown_count(self.submitted),
-            finished=shown_count(self.finished),
-            median_days=self.median_days if enough_finished else None,
+            submitted=SMALL if "submitted" in hidden else shown_count(self.submitted),
+            finished=SMALL if "finished" in hidden else shown_count(self.finished),
+            median_days=self.median_days if finished_shown else None,
             in_time_percent=in_time,
-            respondents=shown_count(self.respondents),
+            respondents=SMALL if "respondents" in hidden else shown_count(self.respondents),
             ikm=ikm,
             elements=elements,
             weakest=weakest_score,
         )
+
+
+# ── Complementary suppression ────────────────────────────────────────────────────────────────
+# The page's figures add up: the province's are its OPDs', an OPD's are its services'. A lone hidden
+# cell in such a group could be worked out from its total and the cells shown beside it, so each
+# group hides either none of its cells or at least two, and what is derived from a total (the IKM,
+# the share finished in time) is not shown beside hidden parts that together hold fewer than five.
+
+COUNTS = ("submitted", "finished", "respondents")
+DERIVED = {"in_time": "finished", "ikm": "respondents"}  # what is derived → the count it comes from
+PROVINCE = ("province", 0)
+Node = tuple[str, int]  # ("province", 0), ("opd", pk) or ("service", pk)
+
+
+def _hide_complements(groups: dict[Node, list[Node]], value: dict[Node, int], hidden: set[Node]) -> set[Node]:
+    """Counts: besides the cells below MIN_SHOWN, the fewest more so that in every group (a total
+    and its parts) a hidden part holding someone has a hidden companion, and a hidden total a
+    hidden part. The companion is the smallest part shown (the least taken from the reader)."""
+    hidden = set(hidden)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in groups.items():
+            shown = sorted(
+                (part for part in parts if part not in hidden), key=lambda part: (value[part], part)
+            )
+            hidden_parts = [part for part in parts if part in hidden]
+            # A part worked out as 0 tells nothing of anyone: only a positive one needs a companion.
+            lone = len(hidden_parts) == 1 and value[hidden_parts[0]] > 0 and total not in hidden
+            bare = total in hidden and parts and len(shown) == len(parts)
+            if lone or bare:
+                hidden.add(shown[0] if shown else total)
+                changed = True
+    return hidden
+
+
+def _hide_derived(groups: dict[Node, list[Node]], base: dict[Node, int], hidden: set[Node]) -> set[Node]:
+    """A total's IKM (or share in time) less those of the parts shown is the hidden parts' together:
+    those parts must hold at least MIN_SHOWN respondents (or finished submissions) between them, or
+    more is hidden."""
+    hidden = set(hidden)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in groups.items():
+            if total in hidden:
+                continue
+            pooled = sum(base[part] for part in parts if part in hidden)
+            if 0 < pooled < MIN_SHOWN:
+                shown = sorted(
+                    (part for part in parts if part not in hidden), key=lambda part: (base[part], part)
+                )
+                hidden.add(shown[0] if shown else total)
+                changed = True
+    return hidden
+
+
+def suppressed(
+    *, by_service: dict[int, "Figures"], by_opd: dict[int, "Figures"], opd_of: dict[int, int]
+) -> dict[Node, frozenset[str]]:
+    """Which cells of each row (beyond its own small counts) the page hides, so that no hidden count
+    and no lone respondent's answers can be worked out by subtracting what is shown from a total.
+    `opd_of` maps each service to its OPD."""
+    figures: dict[Node, Figures] = {("service", pk): f for pk, f in by_service.items()}
+    figures |= {("opd", pk): f for pk, f in by_opd.items()}
+    figures[PROVINCE] = _province(by_opd)
+    groups: dict[Node, list[Node]] = {PROVINCE: [("opd", pk) for pk in by_opd]}
+    for pk in by_service:
+        groups.setdefault(("opd", opd_of[pk]), []).append(("service", pk))
+    cells: dict[Node, set[str]] = defaultdict(set)
+    hidden_counts = {}
+    for column in COUNTS:
+        value = {node: getattr(f, column) for node, f in figures.items()}
+        small = {node for node, count in value.items() if count < MIN_SHOWN}
+        hidden_counts[column] = _hide_complements(groups, value, small)
+        for node in hidden_counts[column]:
+            cells[node].add(column)
+    for derived, column in DERIVED.items():
+        base = {node: getattr(f, column) for node, f in figures.items()}
+        for node in _hide_derived(groups, base, hidden_counts[column]):
+            cells[node].add(derived)
+    return {node: frozenset(columns) for node, columns in cells.items()}
 
 
 def _submission_figures(period: Period, *, by: str, opd_id: int | None) -> dict[int, dict]:
@@ -207,36 +293,43 @@ class PublishedFigures:
 
     by_service: dict[int, Published]
     by_opd: dict[int, Published]
-    overall: Published  # everything shown, added up (a median does not add up: it has none)
+    overall: Published  # the province's, added up (a median does not add up: it has none)
     empty: Published
 
 
-def published_key(*, period: Period, opd_id: int | None = None) -> str:
-    """What the published figures of a period depend on: the period, the OPD and the data's version."""
-    return (
-        f"{settings.STATISTICS_CACHE_PREFIX}published:{period.start}:{period.end}:{opd_id}:{_data_version()}"
+def published_key(*, period: Period) -> str:
+    """What the published figures of a period depend on: the period and the data's version."""
+    return f"{settings.STATISTICS_CACHE_PREFIX}published:{period.start}:{period.end}:{_data_version()}"
+
+
+def _province(by_opd: dict[int, Figures]) -> Figures:
+    everything = list(by_opd.values())
+    return Figures(
+        submitted=sum(f.submitted for f in everything),
+        finished=sum(f.finished for f in everything),
+        finished_in_time=sum(f.finished_in_time for f in everything),
+        respondents=sum(f.respondents for f in everything),
+        totals={name: sum(f.totals.get(name, 0) for f in everything) for name in ELEMENT_LABELS},
     )
 
 
-def published_figures(*, key: str, period: Period, opd_id: int | None = None) -> PublishedFigures:
-    """`figures_for`, published, from the cache while nothing it counts has changed (`key`, from
-    `published_key`): the IKM of every service is worked out with exact fractions, once, not on
-    every visit."""
+def published_figures(*, key: str, period: Period) -> PublishedFigures:
+    """The province's figures of a period, published (`suppressed`), from the cache while nothing
+    they count has changed (`key`, from `published_key`): the IKM of every service is worked out
+    with exact fractions, once, not on every visit. A page about one OPD shows its part of these,
+    so that two pages never hide different cells of the same figures."""
     published = cache.get(key)
     if published is None:
-        by_service, by_opd = figures_for(period=period, opd_id=opd_id)
-        everything = list(by_opd.values())
-        overall = Figures(
-            submitted=sum(f.submitted for f in everything),
-            finished=sum(f.finished for f in everything),
-            finished_in_time=sum(f.finished_in_time for f in everything),
-            respondents=sum(f.respondents for f in everything),
-            totals={name: sum(f.totals.get(name, 0) for f in everything) for name in ELEMENT_LABELS},
-        )
+        by_service, by_opd = figures_for(period=period)
+        opd_of = dict(Service.objects.filter(pk__in=list(by_service)).values_list("pk", "opd_id"))
+        hidden = suppressed(by_service=by_service, by_opd=by_opd, opd_of=opd_of)
+        none = frozenset()
         published = PublishedFigures(
-            by_service={pk: figures.published() for pk, figures in by_service.items()},
-            by_opd={pk: figures.published() for pk, figures in by_opd.items()},
-            overall=overall.published(),
+            by_service={
+                pk: f.published(hidden=hidden.get(("service", pk), none)) for pk, f in by_service.items()
+            },
+            by_opd={pk: f.published(hidden=hidden.get(("opd", pk), none)) for pk, f in by_opd.items()},
+            overall=_province(by_opd).published(hidden=hidden.get(PROVINCE, none)),
             empty=Figures().published(),
         )
         cache.set(key, published, timeout=STATISTICS_CACHE_SECONDS)
@@ -295,8 +388,8 @@ def public_statistics(*, period: Period, opd: Opd | None = None) -> PublicStatis
     period), already published. Five queries whatever the number of services, two when the figures
     come from the cache."""
     opd_id = opd.pk if opd is not None else None
-    key = published_key(period=period, opd_id=opd_id)
-    figures = published_figures(key=key, period=period, opd_id=opd_id)
+    key = published_key(period=period)
+    figures = published_figures(key=key, period=period)
     services = Service.objects.select_related("opd").filter(
         Q(active=True) | Q(pk__in=list(figures.by_service))
     )
@@ -314,6 +407,7 @@ def public_statistics(*, period: Period, opd: Opd | None = None) -> PublicStatis
         for opd_key, members in grouped.items()
     ]
     shown = [item.service for row in rows for item in row.services]
+    overall = figures.overall if opd is None else figures.by_opd.get(opd.pk, figures.empty)
     return PublicStatistics(
-        period=period, opds=rows, overall=figures.overall, drawn=(key, *drawn_values(shown, SERVICE_DRAWN))
+        period=period, opds=rows, overall=overall, drawn=(key, opd_id, *drawn_values(shown, SERVICE_DRAWN))
     )

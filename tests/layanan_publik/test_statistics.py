@@ -76,6 +76,8 @@ def year_of_dinsos(make_service, make_submission, opd, make_position):
       s7 Mon 5 May 23.30 → Tue 6 May 00.30 WIB: 1 working day by the office's clock (0 in UTC), in time
     Submitted in 2025: s1 s2 s3 s5 s6 s7 = 6. Finished in 2025: s1 s2 s3 s4 s7 = 5, 4 in time (80%),
     median of 1, 1, 2, 5, 10 = 2. SKM: five respondents in 2025 (IKM 79.44, B), one just after (not counted).
+    Two small services beside it: B (two finished in 5 working days, rated) and D (three finished in
+    2, rated), whose counts are hidden together.
     """
     a = make_service(slug="a", name="Rekomendasi Pengumpulan Uang dan Barang", sla_days=5)
     b = make_service(slug="b", name="Izin Operasional Panti Sosial", sla_days=10)
@@ -98,13 +100,17 @@ def year_of_dinsos(make_service, make_submission, opd, make_position):
     for day in (3, 4):
         small = make_submission(service=b, submitted_at=at(2025, 2, day), finished_at=at(2025, 2, day + 7))
         rate(small, [4] * 9, at(2025, 2, day + 8))
+    d = make_service(slug="d", name="Rekomendasi Undian Gratis Berhadiah", sla_days=5)
+    for day in (7, 8, 9):
+        small = make_submission(service=d, submitted_at=at(2025, 4, day), finished_at=at(2025, 4, day + 2))
+        rate(small, [3] * 9, at(2025, 4, 20))
     make_submission(service=c, submitted_at=at(2025, 4, 1), status=Submission.Status.SUBMITTED)
-    return {"a": a, "b": b, "c": c}
+    return {"a": a, "b": b, "c": c, "d": d}
 
 
 def test_figures_per_service_and_per_opd_for_a_year(year_of_dinsos, dinsos, opd):
     by_service, by_opd = figures_for(period=YEAR)
-    a, b, c = (year_of_dinsos[key] for key in "abc")
+    a, b, c, d = (year_of_dinsos[key] for key in "abcd")
 
     assert by_service[a.pk].submitted == 6
     assert (by_service[a.pk].finished, by_service[a.pk].finished_in_time) == (5, 4)
@@ -121,12 +127,13 @@ def test_figures_per_service_and_per_opd_for_a_year(year_of_dinsos, dinsos, opd)
         None,
     )
 
+    assert (by_service[d.pk].finished, by_service[d.pk].median_days) == (3, 2)
     assert (by_opd[dinsos.pk].submitted, by_opd[dinsos.pk].finished, by_opd[dinsos.pk].respondents) == (
-        8,
-        7,
-        7,
+        11,
+        10,
+        10,
     )
-    assert by_opd[dinsos.pk].median_days == 5  # of 1, 1, 2, 5, 5, 5, 10
+    assert by_opd[dinsos.pk].median_days == 2  # of 1, 1, 2, 2, 2, 2, 5, 5, 5, 10
     assert by_opd[opd.pk].submitted == 1
 
     only_kominfo, _ = figures_for(period=YEAR, opd_id=opd.pk)
@@ -146,7 +153,8 @@ def test_the_published_statistics_show_ikm_and_mutu_from_five_respondents(year_o
     assert (small.submitted, small.finished, small.respondents) == ("< 5", "< 5", "< 5")
     assert small.ikm is None and small.median_days is None and small.in_time_percent is None
     assert small.weakest is None
-    assert dinsos_row.figures.respondents == "7" and dinsos_row.figures.ikm is not None
+    assert services["d"].respondents == "< 5" and services["d"].ikm is None
+    assert dinsos_row.figures.respondents == "10" and dinsos_row.figures.ikm is not None
 
 
 @pytest.mark.parametrize(("count", "shown"), [(0, "< 5"), (1, "< 5"), (4, "< 5"), (5, "5"), (1234, "1.234")])
@@ -267,3 +275,133 @@ def test_the_tables_kept_rendered_still_show_every_later_change(client, year_of_
     )
     counted = client.get(url, {"tahun": 2025}).content.decode()
     assert '<td class="text-end">6</td>' in counted
+
+
+# ── What cannot be worked out ────────────────────────────────────────────────────────────────
+
+
+def _determined(groups: dict, known: dict, hidden: set) -> set:
+    """Hidden cells whose value follows from the sums (each total = its parts) and the cells shown:
+    Gaussian elimination over the hidden cells, exactly (fractions)."""
+    from fractions import Fraction
+
+    cells = sorted(hidden)
+    rows = []
+    for total, parts in groups.items():
+        row = dict.fromkeys(cells, Fraction(0))
+        constant = Fraction(0)
+        for node, sign in [(total, 1), *((part, -1) for part in parts)]:
+            if node in hidden:
+                row[node] += sign
+            else:
+                constant -= sign * known[node]
+        rows.append(([row[cell] for cell in cells], constant))
+    matrix = [coefficients for coefficients, _ in rows]
+    pivots, rank = [], 0
+    for column in range(len(cells)):
+        pivot = next((r for r in range(rank, len(matrix)) if matrix[r][column] != 0), None)
+        if pivot is None:
+            continue
+        matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
+        matrix[rank] = [value / matrix[rank][column] for value in matrix[rank]]
+        for r in range(len(matrix)):
+            if r != rank and matrix[r][column] != 0:
+                factor = matrix[r][column]
+                matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[rank], strict=True)]
+        pivots.append(column)
+        rank += 1
+    # A cell is determined when a row of the reduced system names it alone.
+    return {
+        cells[column]
+        for r, column in enumerate(pivots)
+        if all(value == 0 for c, value in enumerate(matrix[r]) if c != column)
+    }
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_no_hidden_count_can_be_worked_out_from_the_totals_and_the_cells_shown(seed):
+    import random
+
+    from layanan_publik.statistics import PROVINCE, suppressed
+
+    rng = random.Random(seed)
+    by_service, opd_of = {}, {}
+    for opd_id in range(1, rng.randint(2, 6)):
+        for _ in range(rng.randint(1, 5)):
+            pk = len(by_service) + 1
+            finished = rng.choice([0, 0, 1, 2, 3, 4, 5, 7, 12, 40])
+            respondents = rng.randint(0, finished)
+            by_service[pk] = Figures(
+                submitted=finished + rng.choice([0, 1, 3, 9]),
+                finished=finished,
+                respondents=respondents,
+                totals=dict.fromkeys(NAMES, 3 * respondents),
+            )
+            opd_of[pk] = opd_id
+    by_opd = {}
+    for opd_id in set(opd_of.values()):
+        parts = [f for pk, f in by_service.items() if opd_of[pk] == opd_id]
+        by_opd[opd_id] = Figures(
+            submitted=sum(f.submitted for f in parts),
+            finished=sum(f.finished for f in parts),
+            respondents=sum(f.respondents for f in parts),
+            totals=dict.fromkeys(NAMES, sum(3 * f.respondents for f in parts)),
+        )
+
+    hidden = suppressed(by_service=by_service, by_opd=by_opd, opd_of=opd_of)
+
+    figures = {("service", pk): f for pk, f in by_service.items()} | {
+        ("opd", pk): f for pk, f in by_opd.items()
+    }
+    figures[PROVINCE] = Figures(
+        submitted=sum(f.submitted for f in by_opd.values()),
+        finished=sum(f.finished for f in by_opd.values()),
+        respondents=sum(f.respondents for f in by_opd.values()),
+    )
+    groups = {PROVINCE: [("opd", pk) for pk in by_opd]}
+    for pk, opd_id in opd_of.items():
+        groups.setdefault(("opd", opd_id), []).append(("service", pk))
+    for column in ("submitted", "finished", "respondents"):
+        value = {node: getattr(f, column) for node, f in figures.items()}
+        shut = {node for node in figures if column in hidden.get(node, ())}
+        assert {node for node, count in value.items() if count < 5} <= shut
+        worked_out = {node for node in _determined(groups, value, shut) if value[node] > 0}
+        assert not worked_out, f"{column} of {worked_out} follows from what is shown"
+    # What the IKM of a total less those shown leaves: never fewer than five respondents' answers.
+    for total, parts in groups.items():
+        if "ikm" in hidden.get(total, ()) or "respondents" in hidden.get(total, ()):
+            continue
+        pooled = sum(
+            figures[part].respondents for part in parts if {"ikm", "respondents"} & hidden.get(part, set())
+        )
+        assert pooled == 0 or pooled >= 5, f"the IKM of {total} less its parts shown gives {pooled} answers"
+
+
+def test_an_opds_total_less_its_services_shown_never_gives_a_hidden_count_or_a_lone_answer(
+    client, make_service, make_submission
+):
+    """Dinsos has two services this year: A with six submissions, five of them rated, and B with one,
+    rated. Showing A beside Dinsos's total would give B's count and its one respondent's answers."""
+    a = make_service(slug="a", name="Rekomendasi Pengumpulan Uang dan Barang")
+    b = make_service(slug="b", name="Izin Operasional Panti Sosial")
+    for n in range(6):
+        submission = make_submission(service=a, submitted_at=at(2025, 3, 3 + n), finished_at=at(2025, 3, 20))
+        if n < 5:
+            rate(submission, RESPONDENTS[n], at(2025, 3, 21))
+    rate(
+        make_submission(service=b, submitted_at=at(2025, 3, 4), finished_at=at(2025, 3, 20)),
+        [1] * 9,
+        at(2025, 3, 21),
+    )
+
+    for query in ({"tahun": 2025}, {"tahun": 2025, "opd": a.opd.code}):
+        page = client.get(reverse("skm:statistics"), query)
+        rows = {
+            item.service.slug: item.figures for row in page.context["stats"].opds for item in row.services
+        }
+        assert (rows["a"].submitted, rows["a"].finished, rows["a"].respondents) == ("< 5", "< 5", "< 5")
+        assert rows["a"].ikm is None and rows["b"].ikm is None
+        assert page.context["stats"].opds[0].figures.submitted == "7"
+        assert page.context["stats"].opds[0].figures.ikm is not None  # six respondents' answers together
+        row_of_a = page.content.decode().split(f"{a.name}</th>")[1].split("</tr>")[0]
+        assert ">6<" not in row_of_a and ">5<" not in row_of_a
