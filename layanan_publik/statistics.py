@@ -4,9 +4,9 @@ IKM, per service and per OPD, for a period.
 Aggregates only, computed by PostgreSQL in a fixed number of queries whatever the number of
 services, and kept in the cache until a submission is made or finished or a survey answered (the
 key holds the latest of each), so the page costs the same in a province's tenth year as in its
-first. `Figures` holds the exact numbers; `Figures.published` is the one place that hides what
-could point at a person (counts below MIN_SHOWN, and anything derived from so few), and pages only
-ever receive `Published` values.
+first. `Figures` holds the exact numbers; `Figures.published` hides what could point at a person
+(counts below MIN_SHOWN, and anything derived from so few) together with what `suppressed` adds so
+that nothing hidden can be worked out from the totals, and pages only ever receive `Published` values.
 """
 
 from collections import defaultdict
@@ -228,15 +228,13 @@ def suppressed(
     return {node: frozenset(columns) for node, columns in cells.items()}
 
 
-def _submission_figures(period: Period, *, by: str, opd_id: int | None) -> dict[int, dict]:
+def _submission_figures(period: Period, *, by: str) -> dict[int, dict]:
     """Counts and the median completion time, grouped by `by` (service_id or opd_id): one query.
     A submission counts where it was submitted and where it finished, which may be different periods."""
     start, end = period.bounds()
     made = Q(submitted_at__gte=start, submitted_at__lt=end)
     finished = Q(status=Submission.Status.FINISHED, finished_at__gte=start, finished_at__lt=end)
     rows = Submission.objects.filter(made | finished)
-    if opd_id is not None:
-        rows = rows.filter(opd_id=opd_id)
     took = WorkingDaysBetween(TruncDate("submitted_at"), TruncDate("finished_at"))
     grouped = (
         rows.values(by)
@@ -251,12 +249,10 @@ def _submission_figures(period: Period, *, by: str, opd_id: int | None) -> dict[
     return {row.pop(by): row for row in grouped}
 
 
-def _survey_totals(period: Period, *, opd_id: int | None) -> list[dict]:
+def _survey_totals(period: Period) -> list[dict]:
     """Respondents and the sum of each element's answers per service (and its OPD): one query."""
     start, end = period.bounds()
     rows = SurveyResponse.objects.filter(answered_at__gte=start, answered_at__lt=end)
-    if opd_id is not None:
-        rows = rows.filter(opd_id=opd_id)
     sums = {name: Sum(name) for name in ELEMENT_LABELS}
     return list(rows.values("service_id", "opd_id").annotate(respondents=Count("pk"), **sums).order_by())
 
@@ -336,21 +332,19 @@ def published_figures(*, key: str, period: Period) -> PublishedFigures:
     return published
 
 
-def figures_for(
-    *, period: Period, opd_id: int | None = None
-) -> tuple[dict[int, Figures], dict[int, Figures]]:
+def figures_for(*, period: Period) -> tuple[dict[int, Figures], dict[int, Figures]]:
     """Exact figures by service id and by OPD id, in three queries. Survey sums add up from services to
     OPDs; medians do not, so the OPDs' come from a query of their own."""
-    survey = _survey_totals(period, opd_id=opd_id)
+    survey = _survey_totals(period)
     per_opd = defaultdict(list)
     for row in survey:
         per_opd[row["opd_id"]].append(row)
     by_service = _combined(
-        _submission_figures(period, by="service_id", opd_id=opd_id),
+        _submission_figures(period, by="service_id"),
         {row["service_id"]: _added([row]) for row in survey},
     )
     by_opd = _combined(
-        _submission_figures(period, by="opd_id", opd_id=opd_id),
+        _submission_figures(period, by="opd_id"),
         {key: _added(rows) for key, rows in per_opd.items()},
     )
     return by_service, by_opd

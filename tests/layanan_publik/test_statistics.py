@@ -136,9 +136,6 @@ def test_figures_per_service_and_per_opd_for_a_year(year_of_dinsos, dinsos, opd)
     assert by_opd[dinsos.pk].median_days == 2  # of 1, 1, 2, 2, 2, 2, 5, 5, 5, 10
     assert by_opd[opd.pk].submitted == 1
 
-    only_kominfo, _ = figures_for(period=YEAR, opd_id=opd.pk)
-    assert set(only_kominfo) == {c.pk}
-
 
 def test_the_published_statistics_show_ikm_and_mutu_from_five_respondents(year_of_dinsos, dinsos):
     stats = public_statistics(period=YEAR)
