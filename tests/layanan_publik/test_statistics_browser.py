@@ -24,10 +24,15 @@ RESPONDENTS = [
 
 @pytest.fixture
 def this_year(make_service, make_submission):
-    """Two Dinsos services rated early this year: one by five applicants, one by two."""
+    """Three Dinsos services rated early this year: one by five applicants, one by two, one by three
+    (the two small ones are hidden together, so neither can be worked out from Dinsos's total)."""
     start = timezone.make_aware(datetime(timezone.localdate().year, 1, 2, 9, 0))
-    rated = {"a": RESPONDENTS, "b": [[4] * 9, [3] * 9]}
-    names = {"a": "Rekomendasi Pengumpulan Uang dan Barang", "b": "Izin Operasional Panti Sosial"}
+    rated = {"a": RESPONDENTS, "b": [[4] * 9, [3] * 9], "c": [[3] * 9] * 3}
+    names = {
+        "a": "Rekomendasi Pengumpulan Uang dan Barang",
+        "b": "Izin Operasional Panti Sosial",
+        "c": "Rekomendasi Undian Gratis Berhadiah",
+    }
     for slug, answers in rated.items():
         service = make_service(slug=slug, name=names[slug])
         for row in answers:
