@@ -228,6 +228,8 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
+# One count per account, whichever spelling of its login was typed (organisasi.backends.lockout_key).
+AXES_USERNAME_CALLABLE = "organisasi.backends.lockout_key"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "organisasi/lockout.html"
 AXES_VERBOSE = False
