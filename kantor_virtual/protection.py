@@ -13,6 +13,11 @@ Rate limits (django-ratelimit, counted in Redis)::
 - `ip_rate` and `user_rate` are names of settings holding rates such as "5/h", "30/m" or "20/10m",
   read on every request, so deployments and tests change them without touching the view.
   `user_rate` counts per account too, once the client is signed in.
+- `field_rate` with `field` counts per value posted in that field, trimmed and in lower case,
+  whoever sends it: "Lupa kata sandi" counts the requests for one e-mail address from any address::
+
+    @limited("password_reset", ip_rate="PASSWORD_RESET_RATE_IP",
+             field_rate="PASSWORD_RESET_RATE_EMAIL", field="email")
 - Only `methods` count (default: POST, the writes). Over a limit the view does not run: the answer is
   HTTP 429 with a Retry-After header and the page kantor_virtual/rate_limited.html, drawn in `frame`
   (the template it extends: "base.html", or "layanan_publik/base.html" for the portal).
@@ -39,6 +44,7 @@ import functools
 import ipaddress
 import math
 import time
+from collections.abc import Callable
 
 from django import forms
 from django.conf import settings
@@ -70,15 +76,37 @@ def client_ip(request: HttpRequest) -> str:
         return remote
 
 
-def _counters(request: HttpRequest, ip_rate: str, user_rate: str | None) -> list[tuple[str, str]]:
-    """(key, rate) of each counter this request is held to: its address, and its account if signed in."""
-    counters = [("ip", getattr(settings, ip_rate))]
+Key = str | Callable[[str, HttpRequest], str]
+
+
+def _posted_value(field: str) -> Callable[[str, HttpRequest], str]:
+    """The key of a counter per value of a posted field: "Budi@Contoh.id " counts as budi@contoh.id.
+    django-ratelimit hashes it into the cache key, so the value itself is never kept in Redis."""
+
+    def key(group: str, request: HttpRequest) -> str:
+        return f"{field}:{request.POST.get(field, '').strip().lower()}"
+
+    return key
+
+
+def _counters(
+    request: HttpRequest,
+    ip_rate: str,
+    user_rate: str | None,
+    field_rate: str | None = None,
+    field: str | None = None,
+) -> list[tuple[Key, str]]:
+    """(key, rate) of each counter this request is held to: its address, its account if signed in,
+    and the value posted in `field` when there is one."""
+    counters: list[tuple[Key, str]] = [("ip", getattr(settings, ip_rate))]
     if user_rate is not None and request.user.is_authenticated:
         counters.append(("user", getattr(settings, user_rate)))
+    if field_rate is not None and field is not None and request.POST.get(field, "").strip():
+        counters.append((_posted_value(field), getattr(settings, field_rate)))
     return counters
 
 
-def _wait(request: HttpRequest, group: str, counters: list[tuple[str, str]], *, count: bool) -> int | None:
+def _wait(request: HttpRequest, group: str, counters: list[tuple[Key, str]], *, count: bool) -> int | None:
     """Seconds until the client may try again, or None while every counter is within its rate.
 
     `count` adds this request first (over when the count passes the limit); otherwise it only looks,
@@ -106,12 +134,17 @@ def limited(
     *,
     ip_rate: str,
     user_rate: str | None = None,
+    field_rate: str | None = None,
+    field: str | None = None,
     methods: tuple[str, ...] = ("POST",),
     failures_only: bool = False,
     frame: str = "base.html",
 ):
-    """Hold a view to rates per client address and per account (see the module docstring)."""
-    for name in filter(None, (ip_rate, user_rate)):
+    """Hold a view to rates per client address, per account and per posted value (see the module
+    docstring)."""
+    if (field_rate is None) != (field is None):
+        raise TypeError("field_rate and field go together")
+    for name in filter(None, (ip_rate, user_rate, field_rate)):
         getattr(settings, name)  # a misspelt setting name stops startup, not the first request
 
     def decorator(view):
@@ -119,7 +152,7 @@ def limited(
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.method not in methods:
                 return view(request, *args, **kwargs)
-            counters = _counters(request, ip_rate, user_rate)
+            counters = _counters(request, ip_rate, user_rate, field_rate, field)
             wait = _wait(request, group, counters, count=not failures_only)
             if wait is not None:
                 return _too_many(request, wait, frame)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes, each good once
     *OWN_APPS,
 ]
 
@@ -212,7 +213,10 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email", "nip", "nik")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -250,6 +254,10 @@ PORTAL_RATE_RESEND_ACCOUNT = env_rate("PORTAL_RATE_RESEND_ACCOUNT", "3/h")
 PORTAL_RATE_VERIFICATION_IP = env_rate("PORTAL_RATE_VERIFICATION_IP", "20/10m")
 PORTAL_RATE_COMPLAINT_IP = env_rate("PORTAL_RATE_COMPLAINT_IP", "20/h")
 PORTAL_RATE_COMPLAINT_ACCOUNT = env_rate("PORTAL_RATE_COMPLAINT_ACCOUNT", "5/h")
+# "Lupa kata sandi": requests per client address, and per address typed (in any letter case,
+# whoever sends them), so that nobody fills a colleague's mailbox with reset links.
+PASSWORD_RESET_RATE_IP = env_rate("PASSWORD_RESET_RATE_IP", "20/h")
+PASSWORD_RESET_RATE_EMAIL = env_rate("PASSWORD_RESET_RATE_EMAIL", "3/h")
 # A public form sent back sooner than this after it was shown is a bot's.
 PORTAL_MIN_FILL_SECONDS = env_int("PORTAL_MIN_FILL_SECONDS", 3)
 RATELIMIT_USE_CACHE = "default"

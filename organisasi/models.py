@@ -76,6 +76,12 @@ class User(AbstractUser):
                 condition=Q(nik__isnull=True) | Q(nik__regex=r"^[0-9]{16}$"), name="user_nik_16_digits"
             ),
         ]
+        indexes = [
+            # The admins' list of people (organisasi.people_selectors): keyset pages in name order,
+            # across the province for the SPBE team, within their OPDs for an admin OPD.
+            models.Index(fields=["full_name", "id"], name="user_name_id"),
+            models.Index(fields=["opd", "full_name", "id"], name="user_opd_name_id"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username

@@ -68,6 +68,7 @@ CONSTRAINT_REFUSALS = {
     "organisasi_position_code_key": ("Kode jabatan itu sudah dipakai.", "duplicate_code"),
     "user_email_unique_ci": ("Alamat surel itu sudah dipakai pengguna lain.", "email_taken"),
     "organisasi_user_nip_key": ("NIP itu sudah terdaftar untuk pengguna lain.", "nip_taken"),
+    "organisasi_user_nik_key": ("NIK itu sudah terdaftar untuk pengguna lain.", "nik_taken"),
     "organisasi_user_username_key": ("Nama pengguna itu sudah dipakai.", "username_taken"),
     "unit_code_unique_in_opd": ("Kode unit kerja itu sudah dipakai di OPD ini.", "duplicate_unit_code"),
 }

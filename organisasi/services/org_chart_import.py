@@ -19,6 +19,7 @@ from kantor_virtual.timeline import record_event
 from organisasi.models import Assignment, Opd, Position, Unit, User
 from organisasi.services.assignments import _assign, _change_end
 from organisasi.services.common import event_actor, refusal_for, require_admin_of
+from organisasi.services.people import PasswordLink, offer_first_password_links
 from organisasi.services.positions import _create_position, _move_position, _update_position
 
 
@@ -40,10 +41,23 @@ class ImportReport:
     users_created: int = 0
     assignments_created: int = 0
     assignments_updated: int = 0
+    new_people: list[User] = field(default_factory=list, repr=False)
+    # A link for each new person to set their first password: e-mailed, or to be shown once to the
+    # admin who imported (the page, the command's output) and kept nowhere.
+    password_links: list[PasswordLink] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def links_to_hand_over(self) -> list[PasswordLink]:
+        """The links of new people without an e-mail address, for the admin to pass on."""
+        return [link for link in self.password_links if not link.emailed]
+
+    @property
+    def links_emailed(self) -> int:
+        return sum(link.emailed for link in self.password_links)
 
     @property
     def changes(self) -> int:
@@ -196,6 +210,9 @@ def import_org_chart(
     except _RollBack:
         report.positions_created = report.positions_updated = report.units_created = 0
         report.users_created = report.assignments_created = report.assignments_updated = 0
+        report.new_people = []
+    else:
+        report.password_links = offer_first_password_links(actor=actor, people=report.new_people)
     refused = {(error.file, error.line) for error in report.errors}
     report.rows_ok = sum(("jabatan", row.line) not in refused for row in positions) + sum(
         ("pegawai", row.line) not in refused for row in people
@@ -530,6 +547,7 @@ def _apply_people(
                     actor=actor, opd=opd, nip=row.nip, name=row.name, email=row.email
                 )
                 report.users_created += 1
+                report.new_people.append(user)
             key = (user.pk, position.pk, row.kind, row.start)
             if key not in existing:
                 existing[key] = _assign(
@@ -550,7 +568,8 @@ def _apply_people(
 
 
 def _create_person(*, actor, opd: Opd, nip: str, name: str, email: str) -> User:
-    """A new ASN account from the import, without a password: they set one through the reset flow."""
+    """A new ASN account from the import, without a password: once the import succeeds, they get a
+    link to set their first one (organisasi.services.people.offer_first_password_links)."""
     user = User(username=nip, nip=nip, full_name=name, email=email, employment=User.Employment.ASN, opd=opd)
     user.set_unusable_password()
     try:

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kantor_virtual.errors import Refused
@@ -276,7 +277,12 @@ def import_chart(request: HttpRequest) -> HttpResponse:
             )
         except Refused as refusal:
             form.add_error(None, refusal.message)
-    return render(request, "organisasi/org_chart/import.html", {"opd": opd, "form": form, "report": report})
+    response = render(
+        request, "organisasi/org_chart/import.html", {"opd": opd, "form": form, "report": report}
+    )
+    if report is not None and report.links_to_hand_over:
+        add_never_cache_headers(response)  # links shown once: no browser or proxy keeps the page
+    return response
 
 
 urlpatterns = [

@@ -53,6 +53,19 @@ class Command(BaseCommand):
         if not report.ok:
             raise CommandError("\n".join(report.lines()))
         self.stdout.write(self.style.SUCCESS(report.summary()))
+        if report.links_emailed:
+            self.stdout.write(
+                f"{report.links_emailed} pegawai baru menerima tautan untuk mengatur kata sandi pertama "
+                "lewat surel."
+            )
+        if report.links_to_hand_over:
+            # Printed once and kept nowhere: whoever runs the import hands each link to its person.
+            self.stdout.write(
+                "Tautan untuk mengatur kata sandi pertama bagi pegawai tanpa alamat surel. Serahkan "
+                "kepada masing-masing; tautan ini tidak ditampilkan lagi:"
+            )
+            for link in report.links_to_hand_over:
+                self.stdout.write(f"{link.person.nip}\t{link.person.full_name}\t{link.url}")
 
     def _read(self, path: Path | None) -> str | None:
         if path is None:

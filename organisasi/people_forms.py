@@ -1,0 +1,84 @@
+"""Forms of the people pages. They check shape only; the rules live in organisasi.services.people."""
+
+from django import forms
+from django.db.models import Q
+
+from kantor_virtual.forms import DateInput, StyledForm
+from organisasi.models import Opd, Position, User
+
+
+class PeopleSearchForm(StyledForm):
+    q = forms.CharField(
+        label="Cari pegawai",
+        required=False,
+        max_length=100,
+        help_text="NIP, sebagian nama, atau alamat surel.",
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class PositionField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Position) -> str:
+        return obj.name
+
+
+class PersonForm(StyledForm):
+    """A new member of staff of an OPD, with the definitive position they hold, if any."""
+
+    nip = forms.CharField(
+        label="NIP",
+        max_length=30,
+        required=False,
+        help_text="18 angka. Wajib untuk ASN; pegawai non-ASN tanpa NIP masuk dengan alamat surelnya.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    full_name = forms.CharField(label="Nama lengkap", max_length=200, help_text="Dengan gelar, bila ada.")
+    employment = forms.ChoiceField(
+        label="Status kepegawaian",
+        choices=[(User.Employment.ASN, "ASN (PNS/PPPK)"), (User.Employment.NON_ASN, "Non-ASN")],
+    )
+    email = forms.EmailField(
+        label="Alamat surel",
+        required=False,
+        max_length=254,
+        help_text="Tautan untuk mengatur kata sandi pertama dikirim ke alamat ini. Tanpa alamat surel, "
+        "tautan ditampilkan sekali kepada Anda untuk diserahkan kepada pegawai itu.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    nik = forms.CharField(
+        label="NIK",
+        max_length=30,
+        required=False,
+        help_text="16 angka sesuai KTP-el (boleh dikosongkan).",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    opd = forms.ModelChoiceField(label="OPD induk", queryset=Opd.objects.none(), empty_label=None)
+    position = PositionField(
+        label="Jabatan definitif",
+        queryset=Position.objects.none(),
+        required=False,
+        empty_label="— belum ada / diatur nanti —",
+        help_text="Jabatan yang dipegangnya secara definitif, bila sudah ada.",
+    )
+    start = forms.DateField(
+        label="Menjabat mulai",
+        required=False,
+        widget=DateInput,
+        help_text="Kosongkan untuk hari ini.",
+    )
+
+    def __init__(self, *args, opds, opd: Opd, on, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["opd"].queryset = opds
+        self.fields["opd"].initial = opd.pk
+        # The open positions of the OPD the page is for (?opd=); the service refuses one outside the
+        # OPD induk chosen.
+        self.fields["position"].queryset = (
+            Position.objects.filter(opd=opd)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+            .order_by("order", "name", "pk")
+        )
+
+    def person(self) -> dict:
+        """The answers as organisasi.services.create_person takes them."""
+        return dict(self.cleaned_data)
