@@ -9,10 +9,9 @@ from organisasi.models import Opd, Position, User
 
 class PeopleSearchForm(StyledForm):
     q = forms.CharField(
-        label="Cari pegawai",
+        label="Cari menurut NIP, sebagian nama, atau alamat surel",
         required=False,
         max_length=100,
-        help_text="NIP, sebagian nama, atau alamat surel.",
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
     )
 

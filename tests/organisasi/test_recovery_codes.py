@@ -11,9 +11,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kantor_virtual.errors import Refused
 from kantor_virtual.timeline import timeline_for
 from organisasi.people_selectors import recovery_codes_left
-from organisasi.services import make_recovery_codes
+from organisasi.services import confirm_authenticator, make_recovery_codes, use_recovery_code
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +121,24 @@ def test_without_an_authenticator_the_codes_page_sends_to_its_setup(client, make
     client.force_login(staff)
     assert client.get(CODES).url == reverse("organisasi:otp_setup")
     assert 'href="/akun/verifikasi/kode-cadangan/"' in client.get("/").content.decode()
+
+
+def test_the_recovery_code_service_refuses_without_codes_a_wrong_code_and_a_hurried_retry(head, make_user):
+    with pytest.raises(Refused) as refusal:
+        use_recovery_code(user=head, code="abcd-efgh")
+    assert refusal.value.code == "no_recovery_codes"
+
+    codes = make_recovery_codes(user=head)
+    with pytest.raises(Refused) as refusal:
+        use_recovery_code(user=head, code="aaaa-aaaa")
+    assert refusal.value.code == "wrong_recovery_code"
+    with pytest.raises(Refused) as refusal:
+        use_recovery_code(user=head, code=codes[0])
+    assert refusal.value.code == "throttled", "the failure was kept: the next try waits"
+    assert recovery_codes_left(user=head) == 10
+
+    someone_else = TOTPDevice.objects.create(user=make_user(), name="Ponsel", confirmed=False)
+    with pytest.raises(Refused) as refusal:
+        confirm_authenticator(user=head, device=someone_else)
+    assert refusal.value.code == "not_own_device"
+    assert not TOTPDevice.objects.get(pk=someone_else.pk).confirmed
