@@ -1,7 +1,8 @@
-"""`manage.py seed_demo`: the demo province Nusa Mandiri and its mail. Safe to run again: it changes nothing.
+"""`manage.py seed_demo`: the demo province Nusa Mandiri, its mail and its public portal. Safe to run
+again: it changes nothing.
 
-It lives in the project shell because it seeds two apps: the organisation first, then the letters
-and dispositions that run through it.
+It lives in the project shell because it seeds several apps: the organisation first, then the
+letters and dispositions that run through it, then the portal's services and their history.
 """
 
 import time
@@ -9,7 +10,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from disposisi.demo import seed_demo_letters
-from layanan_publik.demo import seed_demo_applicant, seed_demo_services
+from layanan_publik.demo import seed_demo_applicant, seed_demo_portal_history, seed_demo_services
 from organisasi.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, PROVINCE_NAME, seed_demo_province
 from tte.demo import DEMO_TTE_PASSPHRASE, seed_demo_certificates
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         letters = seed_demo_letters()
         services = seed_demo_services()
         seed_demo_applicant()
+        history = seed_demo_portal_history()
         seconds = time.monotonic() - started
 
         self.stdout.write(
@@ -41,7 +43,16 @@ class Command(BaseCommand):
             f"\n  Surat masuk demo: {letters.letters} ({letters.created} baru), {letters.dispositions} disposisi,"
             f" {letters.follow_ups} tindak lanjut."
             f"\n  Layanan publik: {services.services} ({services.created} baru), maklumat {services.pledges} OPD."
+            f"\n  Riwayat permohonan portal: {history.submissions} ({history.created} baru),"
+            f" {history.finished} selesai dengan balasan bertanda tangan, {history.rated} dinilai (SKM)."
         )
+        if history.skipped:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  {history.skipped} permohonan riwayat belum dapat dibuat (jabatan kosong, layanan"
+                    " ditutup atau tanda tangan ditolak); dicoba lagi pada seed_demo berikutnya."
+                )
+            )
         self.stdout.write(f"\nAkun demo (kata sandi semua akun, juga pegawai lain: {DEMO_PASSWORD})")
         rows = [("Peran", "Login", "Nama", "Kegunaan")] + [
             (account["role"], account["login"], account["name"], account["does"]) for account in DEMO_ACCOUNTS
