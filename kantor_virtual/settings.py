@@ -205,6 +205,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "arsip.tasks.remind_overdue_loans",
         "schedule": crontab(hour=7, minute=0),
     },
+    "announce-expiring-certificates": {
+        "task": "tte.tasks.announce_expiring_certificates",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 AUTHENTICATION_BACKENDS = [

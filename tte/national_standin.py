@@ -1,18 +1,25 @@
 """STAND-IN for the national signing service (BSrE-style). FOR TESTS ONLY: it is not BSrE.
 
 The real service cannot be reached from here, so tests talk to this small HTTP server on
-127.0.0.1 instead. It speaks the same protocol as `tte.backends.NationalBackend` expects:
-POST /api/sign/pdf (multipart: nik, passphrase, tampilan, file) → 200 with the signed PDF, or a
-JSON error {"error": ..., "status_code": ...}. It keeps its own identities {nik: passphrase} and
-signs with its own throw-away authority, generated in memory, making a real PAdES signature.
-It can be stopped and started again on the same port to play an outage.
+127.0.0.1 instead. It speaks the same protocol as `tte.backends.NationalBackend` expects, every
+call a POST with multipart/form-data, every error JSON {"error": ..., "status_code": ...}:
+- /api/user/registrasi (nik, nama, email, passphrase): an identity, waiting for verification;
+- /api/user/verifikasi (nik): verified, its certificate issued → JSON serial, validity, PEM;
+- /api/user/tolak (nik, alasan): a waiting identity refused;
+- /api/user/passphrase (nik, passphrase_lama, passphrase_baru);
+- /api/user/cabut (nik, alasan): its certificate revoked;
+- /api/sign/pdf (nik, passphrase, tampilan, file) → 200 with the signed PDF. An identity that is
+  not issued, or is revoked, cannot sign.
+It keeps its identities in memory and signs with its own throw-away authority, generated in
+memory, making a real PAdES signature. It can be stopped and started again on the same port to
+play an outage.
 """
 
 import json
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -32,8 +39,17 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from tte.backends import NOT_REGISTERED, WRONG_PASSPHRASE
-from tte.services import _issued, _name
+from tte.authority import _issued, _name
+from tte.backends import (
+    ALREADY_REGISTERED,
+    NOT_ISSUED,
+    NOT_REGISTERED,
+    NOT_WAITING,
+    REVOKED,
+    WRONG_PASSPHRASE,
+)
+
+PENDING, ISSUED, REJECTED, IDENTITY_REVOKED = "menunggu_verifikasi", "terbit", "ditolak", "dicabut"
 
 
 def _asn1_cert(certificate: x509.Certificate) -> asn1_x509.Certificate:
@@ -48,17 +64,24 @@ def _asn1_key(key) -> asn1_keys.PrivateKeyInfo:
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Identity:
+    nik: str
+    name: str
+    email: str
     passphrase: str
-    signer: signers.SimpleSigner
+    state: str = PENDING
+    signer: signers.SimpleSigner | None = None
+    certificate: x509.Certificate | None = None
+    reasons: list[str] = field(default_factory=list)
 
 
 class NationalStandIn:
-    """`with NationalStandIn() as service: service.register(nik=..., passphrase=..., name=...)`.
+    """`with NationalStandIn() as service: ...`; the backend registers identities through HTTP, or a
+    test calls `register(nik=..., passphrase=..., name=...)` for one enrolled elsewhere.
 
-    `requests` counts the signing requests received; `answer_with` (e.g. 503) makes it fail on its side,
-    `delay` (seconds) makes it slow.
+    `requests` counts the signing requests received, `calls` the paths of every request;
+    `answer_with` (e.g. 503) makes it fail on its side, `delay` (seconds) makes it slow.
     """
 
     def __init__(self) -> None:
@@ -91,6 +114,7 @@ class NationalStandIn:
         self._server: ThreadingHTTPServer | None = None
         self.port = 0
         self.requests = 0
+        self.calls: list[str] = []
         self.answer_with: int | None = None
         self.delay = 0.0
 
@@ -103,10 +127,22 @@ class NationalStandIn:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def register(self, *, nik: str, passphrase: str, name: str) -> None:
-        """Enrol an identity: the service issues it a certificate under its own root."""
+    def register(self, *, nik: str, passphrase: str, name: str, email: str = "") -> None:
+        """An identity registered and verified elsewhere (not through Kantor Virtual): it signs at once."""
+        with self._lock:
+            self._identities[nik] = identity = _Identity(
+                nik=nik, name=name, email=email, passphrase=passphrase
+            )
+            self._issue(identity)
+
+    def state_of(self, nik: str) -> str | None:
+        """menunggu_verifikasi, terbit, ditolak, dicabut; None for an unknown NIK."""
+        identity = self._identities.get(nik)
+        return identity.state if identity else None
+
+    def _issue(self, identity: _Identity) -> None:
         key = ec.generate_private_key(ec.SECP256R1())
-        subject = _name(name, serial_number=nik)
+        subject = _name(identity.name, serial_number=identity.nik)
         certificate = (
             _issued(self._root, self._root_key, key.public_key(), subject, timezone.now(), years=1)
             .add_extension(
@@ -119,10 +155,11 @@ class NationalStandIn:
             )
             .sign(self._root_key, hashes.SHA256())
         )  # fmt: skip
-        signer = signers.SimpleSigner(
+        identity.signer = signers.SimpleSigner(
             signing_cert=_asn1_cert(certificate), signing_key=_asn1_key(key), cert_registry=self._store
         )
-        self._identities[nik] = _Identity(passphrase=passphrase, signer=signer)
+        identity.certificate = certificate
+        identity.state = ISSUED
 
     def start(self) -> None:
         """Listen on a free port the first time, on the same port after a stop."""
@@ -147,23 +184,111 @@ class NationalStandIn:
     def __exit__(self, *exc_info) -> None:
         self.stop()
 
-    def answer(self, form: dict[str, bytes]) -> tuple[int, str, bytes]:
-        """(status, content type, body) for one signing request."""
+    def answer(self, path: str, form: dict[str, bytes]) -> tuple[int, str, bytes]:
+        """(status, content type, body) for one request."""
         with self._lock:
-            self.requests += 1
+            self.calls.append(path)
+            if path == "/api/sign/pdf":
+                self.requests += 1
         if self.answer_with is not None:
             return _error(self.answer_with, "Layanan sedang dalam pemeliharaan", "5000")
-        nik, passphrase = form.get("nik", b"").decode(), form.get("passphrase", b"").decode()
-        pdf = form.get("file", b"")
-        if not nik or not passphrase or "tampilan" not in form or not pdf.startswith(b"%PDF"):
-            return _error(400, "Parameter tidak lengkap atau berkas bukan PDF", "2021")
-        identity = self._identities.get(nik)
+        handler = {
+            "/api/sign/pdf": self._answer_sign,
+            "/api/user/registrasi": self._answer_register,
+            "/api/user/verifikasi": self._answer_verify,
+            "/api/user/tolak": self._answer_reject,
+            "/api/user/passphrase": self._answer_passphrase,
+            "/api/user/cabut": self._answer_revoke,
+        }.get(path)
+        if handler is None:
+            return 404, "text/plain", b"Not found"
+        text = {name: value.decode() for name, value in form.items() if name != "file"}
+        if path == "/api/sign/pdf":
+            return handler(text, form.get("file", b""))  # slow: it takes the lock only to look up
+        with self._lock:
+            return handler(text, b"")
+
+    def _answer_register(self, form: dict[str, str], _: bytes) -> tuple[int, str, bytes]:
+        nik, name, passphrase = form.get("nik", ""), form.get("nama", ""), form.get("passphrase", "")
+        if len(nik) != 16 or not nik.isdigit() or not name or not passphrase:
+            return _error(400, "Parameter tidak lengkap", "2021")
+        known = self._identities.get(nik)
+        if known is not None and known.state in (PENDING, ISSUED):
+            return _error(409, "NIK sudah terdaftar", ALREADY_REGISTERED)
+        self._identities[nik] = _Identity(
+            nik=nik, name=name, email=form.get("email", ""), passphrase=passphrase
+        )
+        return _json({"status": PENDING, "nik": nik})
+
+    def _answer_verify(self, form: dict[str, str], _: bytes) -> tuple[int, str, bytes]:
+        identity = self._identities.get(form.get("nik", ""))
         if identity is None:
             return _error(404, "User tidak terdaftar", NOT_REGISTERED)
-        if passphrase != identity.passphrase:
+        if identity.state != PENDING:
+            return _error(409, "Pendaftaran tidak menunggu verifikasi", NOT_WAITING)
+        self._issue(identity)
+        certificate = identity.certificate
+        return _json(
+            {
+                "status": ISSUED,
+                "serial": format(certificate.serial_number, "x"),
+                "not_before": certificate.not_valid_before_utc.isoformat(),
+                "not_after": certificate.not_valid_after_utc.isoformat(),
+                "certificate": certificate.public_bytes(serialization.Encoding.PEM).decode(),
+            }
+        )
+
+    def _answer_reject(self, form: dict[str, str], _: bytes) -> tuple[int, str, bytes]:
+        identity = self._identities.get(form.get("nik", ""))
+        if identity is None:
+            return _error(404, "User tidak terdaftar", NOT_REGISTERED)
+        if identity.state != PENDING:
+            return _error(409, "Pendaftaran tidak menunggu verifikasi", NOT_WAITING)
+        identity.state = REJECTED
+        identity.reasons.append(form.get("alasan", ""))
+        return _json({"status": REJECTED})
+
+    def _answer_passphrase(self, form: dict[str, str], _: bytes) -> tuple[int, str, bytes]:
+        identity = self._identities.get(form.get("nik", ""))
+        if identity is None:
+            return _error(404, "User tidak terdaftar", NOT_REGISTERED)
+        if identity.state == IDENTITY_REVOKED:
+            return _error(403, "Sertifikat sudah dicabut", REVOKED)
+        if identity.state != ISSUED:
+            return _error(403, "Sertifikat belum terbit", NOT_ISSUED)
+        if form.get("passphrase_lama", "") != identity.passphrase:
             return _error(401, "Passphrase anda salah", WRONG_PASSPHRASE)
-        reason = form.get("reason", b"").decode() or None
-        return 200, "application/pdf", self._sign(pdf, identity.signer, reason)
+        if not form.get("passphrase_baru"):
+            return _error(400, "Parameter tidak lengkap", "2021")
+        identity.passphrase = form["passphrase_baru"]
+        return _json({"status": ISSUED})
+
+    def _answer_revoke(self, form: dict[str, str], _: bytes) -> tuple[int, str, bytes]:
+        identity = self._identities.get(form.get("nik", ""))
+        if identity is None:
+            return _error(404, "User tidak terdaftar", NOT_REGISTERED)
+        if identity.state not in (ISSUED, IDENTITY_REVOKED):
+            return _error(403, "Sertifikat belum terbit", NOT_ISSUED)
+        identity.state = IDENTITY_REVOKED  # a second revocation changes nothing
+        identity.reasons.append(form.get("alasan", ""))
+        return _json({"status": IDENTITY_REVOKED})
+
+    def _answer_sign(self, form: dict[str, str], pdf: bytes) -> tuple[int, str, bytes]:
+        nik, passphrase = form.get("nik", ""), form.get("passphrase", "")
+        if not nik or not passphrase or "tampilan" not in form or not pdf.startswith(b"%PDF"):
+            return _error(400, "Parameter tidak lengkap atau berkas bukan PDF", "2021")
+        with self._lock:
+            identity = self._identities.get(nik)
+            if identity is None:
+                return _error(404, "User tidak terdaftar", NOT_REGISTERED)
+            if identity.state == IDENTITY_REVOKED:
+                return _error(403, "Sertifikat sudah dicabut", REVOKED)
+            if identity.state != ISSUED:
+                return _error(403, "Sertifikat belum terbit", NOT_ISSUED)
+            if passphrase != identity.passphrase:
+                return _error(401, "Passphrase anda salah", WRONG_PASSPHRASE)
+            signer = identity.signer
+        return 200, "application/pdf", self._sign(pdf, signer, form.get("reason") or None)
 
     def _sign(self, pdf: bytes, signer: signers.SimpleSigner, reason: str | None) -> bytes:
         metadata = signers.PdfSignatureMetadata(
@@ -185,6 +310,10 @@ def _error(status: int, message: str, code: str) -> tuple[int, str, bytes]:
     return status, "application/json", json.dumps({"error": message, "status_code": int(code)}).encode()
 
 
+def _json(answer: dict) -> tuple[int, str, bytes]:
+    return 200, "application/json", json.dumps(answer).encode()
+
+
 class _Server(ThreadingHTTPServer):
     def handle_error(self, request, client_address) -> None:
         """A client that gave up waiting (the timeout test) is expected, not an error to print."""
@@ -200,10 +329,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         if standin.delay:
             time.sleep(standin.delay)
-        if self.path != "/api/sign/pdf":
-            status, content_type, content = 404, "text/plain", b"Not found"
-        else:
-            status, content_type, content = standin.answer(_form(self.headers.get("Content-Type", ""), body))
+        status, content_type, content = standin.answer(
+            self.path, _form(self.headers.get("Content-Type", ""), body)
+        )
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(content)))

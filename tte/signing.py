@@ -22,10 +22,12 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from kantor_virtual.errors import Refused
+from tte.authority import _authority_secret, authority_keys
 from tte.models import Authority, Certificate
-from tte.services import _authority_secret, authority_keys
 
 FIELD_NAME = "TTE"
+# A lost passphrase is no key compromise: the CRL says "unspecified" (RFC 5280 §5.3.1), as for any
+# revocation recorded without a reason.
 _REASON_CODES = {
     Certificate.RevocationReason.KEY_COMPROMISE: x509.ReasonFlags.key_compromise,
     Certificate.RevocationReason.SUPERSEDED: x509.ReasonFlags.superseded,
@@ -44,12 +46,14 @@ def crl_der(authority: Authority) -> bytes:
         .next_update(now + timedelta(days=1))
         .add_extension(x509.CRLNumber(authority.crl_number), critical=False)
     )
-    for revoked in authority.certificates.filter(revoked_at__isnull=False).order_by("revoked_at"):
+    revoked_rows = authority.certificates.filter(revoked_at__isnull=False).order_by("revoked_at", "pk")
+    for serial, revoked_at, reason in revoked_rows.values_list("serial", "revoked_at", "revocation_reason"):
+        code = _REASON_CODES.get(reason, x509.ReasonFlags.unspecified)
         builder = builder.add_revoked_certificate(
             x509.RevokedCertificateBuilder()
-            .serial_number(int(revoked.serial, 16))
-            .revocation_date(revoked.revoked_at)
-            .add_extension(x509.CRLReason(_REASON_CODES[revoked.revocation_reason]), critical=False)
+            .serial_number(int(serial, 16))
+            .revocation_date(revoked_at)
+            .add_extension(x509.CRLReason(code), critical=False)
             .build()
         )
     return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
@@ -96,13 +100,16 @@ def _authority_key(pem: str) -> asn1_keys.PrivateKeyInfo:
     return _asn1_key(pem, _authority_secret())
 
 
-def validation_context(authority: Authority) -> ValidationContext:
-    """Trust only this installation's root; revocation from its own CRL, never from the network."""
+def validation_context(authority: Authority, *, moment: datetime | None = None) -> ValidationContext:
+    """Trust only this installation's root; revocation from its own CRL, never from the network.
+
+    With `moment`, the signer's certificate is judged as it stood then: a revocation after it does not count."""
     return ValidationContext(
         trust_roots=[_asn1_cert(authority.certificate_pem)],
         crls=[current_crl(authority)],
         allow_fetching=False,
         revocation_mode="hard-fail",
+        moment=moment,
     )
 
 
@@ -112,9 +119,11 @@ def sign_pdf(
     """Sign `pdf` as PAdES with a timestamp and embedded validation data. A wrong passphrase is refused."""
     if certificate.revoked_at is not None:
         raise Refused("Sertifikat TTE Anda sudah dicabut.", code="revoked")
+    if certificate.status != Certificate.Status.ISSUED or certificate.authority_id is None:
+        raise Refused("Sertifikat TTE Anda belum terbit.", code="certificate_pending")
     try:
         signing_key = _asn1_key(certificate.key_pem, passphrase.encode())
-    except ValueError:
+    except (ValueError, TypeError):
         raise Refused("Kata sandi TTE salah.", code="wrong_passphrase") from None
     authority = certificate.authority
     root = _asn1_cert(authority.certificate_pem)
@@ -151,10 +160,17 @@ class Verification:
     revoked: bool = False
     signer: str = ""
     signed_at: datetime | None = None
+    serial: str = ""  # of the signer's certificate, hexadecimal as `Certificate.serial`
+    revoked_at: datetime | None = None  # as the CRL says (to the second)
+    # Revoked since, but the time-stamped signature was made before and was valid then.
+    valid_when_signed: bool = False
 
 
 def verify_pdf(pdf: bytes) -> Verification:
-    """Whether `pdf` carries a signature of this installation that still covers the whole file."""
+    """Whether `pdf` carries a signature of this installation that still covers the whole file.
+
+    A certificate revoked after the signature's timestamp is reported as revoked, with the date, and
+    the signature is judged again as it stood when it was made (`valid_when_signed`)."""
     authority = Authority.objects.order_by("pk").first()
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
@@ -168,17 +184,31 @@ def verify_pdf(pdf: bytes) -> Verification:
         status = validate_pdf_signature(signature, signer_validation_context=validation_context(authority))
     except SignatureValidationError:  # e.g. the signed attributes no longer match: altered
         return Verification(signed=True)
-    timestamp = (
-        status.timestamp_validity.timestamp if status.timestamp_validity else status.signer_reported_dt
-    )
-    revoked = status.revocation_details is not None
+    stamped = status.timestamp_validity.timestamp if status.timestamp_validity else None
+    timestamp = stamped or status.signer_reported_dt
+    details = status.revocation_details
+    revoked_at = details.revocation_date if details is not None else None
+    valid_when_signed = False
+    # Only a time-stamp of our own authority vouches for when the signature was made; the signer's
+    # clock does not.
+    if revoked_at is not None and stamped is not None and stamped < revoked_at and status.intact:
+        try:
+            then = validate_pdf_signature(
+                signature, signer_validation_context=validation_context(authority, moment=stamped)
+            )
+        except SignatureValidationError:
+            then = None
+        valid_when_signed = then is not None and then.bottom_line
     # bottom_line also weighs what was added after signing: only validation data (the DSS) may be.
     return Verification(
         signed=True,
         valid=status.bottom_line,
         intact=status.intact,
         trusted=status.trusted,
-        revoked=revoked,
+        revoked=details is not None,
         signer=status.signing_cert.subject.native.get("common_name", ""),
         signed_at=timestamp,
+        serial=format(status.signing_cert.serial_number, "x"),
+        revoked_at=revoked_at,
+        valid_when_signed=valid_when_signed,
     )

@@ -31,6 +31,7 @@ from persuratan.services.outgoing import (
 from persuratan.tasks import deliver_outgoing, sign_outgoing
 from tests.factories import OpdFactory
 from tte.national_standin import NationalStandIn
+from tte.services import enrol
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 PASSPHRASE = "sandi-tte-kadis"
@@ -56,7 +57,9 @@ def national(settings):
 @pytest.fixture
 def kadis(opd, make_position, make_user):
     return make_user(
-        holds=make_position(name="Kepala Dinas Kominfos", heads_opd=True), full_name="Hendra Siregar"
+        holds=make_position(name="Kepala Dinas Kominfos", heads_opd=True),
+        full_name="Hendra Siregar",
+        nik="5371011203750001",  # the national service knows signers by NIK
     )
 
 
@@ -116,7 +119,7 @@ def outcome(letter_id: int) -> dict:
 def test_a_signature_requested_while_the_national_service_is_down_is_made_and_delivered_once_it_is_back(
     national, worker, kadis, letter
 ):
-    national.register(nik=kadis.nip, passphrase=PASSPHRASE, name="Hendra Siregar")
+    enrol(user=kadis, passphrase=PASSPHRASE)  # registered and issued at the service, by NIK
     national.stop()
 
     request_signature(actor=kadis, letter=letter, passphrase=PASSPHRASE)

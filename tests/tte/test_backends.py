@@ -19,11 +19,16 @@ from tte.signing import verify_pdf
 
 pytestmark = pytest.mark.django_db
 PASSPHRASE = "rahasia-kepala-dinas"
+KADIS_NIK = "5371011203750001"
 
 
 @pytest.fixture
 def kadis(make_position, make_user):
-    return make_user(holds=make_position(name="Kepala Dinas", heads_opd=True), full_name="Hendra Siregar")
+    return make_user(
+        holds=make_position(name="Kepala Dinas", heads_opd=True),
+        full_name="Hendra Siregar",
+        nik=KADIS_NIK,
+    )
 
 
 @pytest.fixture
@@ -68,7 +73,7 @@ def test_the_local_backend_refuses_a_wrong_passphrase_and_a_missing_or_revoked_c
 
 
 def test_the_national_service_returns_the_pdf_with_one_valid_signature(national, kadis, pdf_bytes):
-    national.register(nik=kadis.nip, passphrase=PASSPHRASE, name="Hendra Siregar")
+    national.register(nik=kadis.nik, passphrase=PASSPHRASE, name="Hendra Siregar")
 
     signed = national_backend(national).sign(
         pdf=pdf_bytes("Surat dinas"), signer=kadis, passphrase=PASSPHRASE, reason="Setuju"
@@ -87,7 +92,7 @@ def test_the_national_service_returns_the_pdf_with_one_valid_signature(national,
 
 
 def test_a_wrong_passphrase_at_the_national_service_is_refused_without_retrying(national, kadis, pdf_bytes):
-    national.register(nik=kadis.nip, passphrase=PASSPHRASE, name="Hendra Siregar")
+    national.register(nik=kadis.nik, passphrase=PASSPHRASE, name="Hendra Siregar")
 
     code = refusal_code(
         lambda: national_backend(national).sign(pdf=pdf_bytes("x"), signer=kadis, passphrase="salah-sandi")
@@ -105,12 +110,12 @@ def test_a_signer_unknown_to_the_national_service_is_refused(national, kadis, ma
 
     assert refusal_code(sign(kadis)) == "no_certificate"
     assert national.requests == 1
-    assert refusal_code(sign(make_user(nip=None))) == "no_certificate"
-    assert national.requests == 1, "without a NIP there is nobody to ask for"
+    assert refusal_code(sign(make_user(nik=None))) == "no_certificate"
+    assert national.requests == 1, "without a NIK there is nobody to ask for"
 
 
 def test_a_stopped_service_is_unavailable_and_signs_once_it_is_started_again(national, kadis, pdf_bytes):
-    national.register(nik=kadis.nip, passphrase=PASSPHRASE, name="Hendra Siregar")
+    national.register(nik=kadis.nik, passphrase=PASSPHRASE, name="Hendra Siregar")
     signing = national_backend(national)
     port = national.port
 
@@ -125,7 +130,7 @@ def test_a_stopped_service_is_unavailable_and_signs_once_it_is_started_again(nat
 
 
 def test_a_failing_slow_or_misaddressed_service_is_unavailable(national, kadis, pdf_bytes):
-    national.register(nik=kadis.nip, passphrase=PASSPHRASE, name="Hendra Siregar")
+    national.register(nik=kadis.nik, passphrase=PASSPHRASE, name="Hendra Siregar")
 
     def sign(signing):
         with pytest.raises(ServiceUnavailable):
