@@ -41,6 +41,7 @@ from persuratan.services.outgoing import (
     submit_for_review,
 )
 from persuratan.version_diff import compare as compare_versions
+from tte.selectors import signing_readiness
 
 
 def _letter_url(letter: OutgoingLetter) -> str:
@@ -135,6 +136,10 @@ def _letter_page(request: HttpRequest, letter: OutgoingLetter, **forms) -> HttpR
     my_positions = position_ids_for(user=request.user, on=timezone.localdate())
     editable = letter.status in (OutgoingLetter.Status.DRAFT, OutgoingLetter.Status.RETURNED)
     is_drafter = letter.drafter_id == request.user.pk
+    can_sign = (
+        letter.status == OutgoingLetter.Status.APPROVED
+        and signing_capacity(user=request.user, letter=letter) is not None
+    )
     context = {
         "letter": letter,
         "can_read": letter.access.full,
@@ -148,8 +153,9 @@ def _letter_page(request: HttpRequest, letter: OutgoingLetter, **forms) -> HttpR
         "can_submit": is_drafter and editable,
         "can_revise": is_drafter and editable,
         "can_review": turn is not None and turn.position_id in my_positions,
-        "can_sign": letter.status == OutgoingLetter.Status.APPROVED
-        and signing_capacity(user=request.user, letter=letter) is not None,
+        "can_sign": can_sign,
+        # Whether the signer holds a certificate that signs: the sign form points to "Sertifikat TTE".
+        "certificate_readiness": signing_readiness(user=request.user) if can_sign else None,
         "revise_form": forms.get("revise_form") or ReviseForm(initial={"body": version.body_html}),
         "review_form": forms.get("review_form") or ReviewNoteForm(),
         "sign_form": forms.get("sign_form") or SignForm(),

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kantor_virtual.access import public
 from kantor_virtual.protection import limited
+from kantor_virtual.templatetags.tanggal import tanggal_jam
 from persuratan.models import OutgoingLetter, SecurityClass
 from persuratan.outgoing_selectors import signed_letter_by_code, signed_letter_by_sha256
 from persuratan.rendering import signature_block
@@ -23,16 +25,28 @@ from tte.signing import Verification, verify_pdf
 
 @dataclass(frozen=True)
 class Verdict:
-    """What a verification means, in one plain sentence for the public."""
+    """What a verification means, in one plain sentence for the public, and a note when the
+    signer's certificate was revoked after the signature was made."""
 
     valid: bool
     headline: str
     result: Verification
+    revoked_since: str = ""
 
 
 def verdict_of(result: Verification) -> Verdict:
     if not result.signed:
         return Verdict(False, "Tidak valid: dokumen ini tidak memuat tanda tangan elektronik.", result)
+    if result.revoked and result.valid_when_signed:
+        # Signed (time-stamped) before the revocation: the signature stays as it was made, with the fact told.
+        when = f"{tanggal_jam(timezone.localtime(result.revoked_at))} WIB"
+        return Verdict(
+            True,
+            "Tanda tangan elektronik valid pada saat naskah ditandatangani.",
+            result,
+            revoked_since=f"Sertifikat elektronik penanda tangan telah dicabut pada {when}, "
+            "setelah naskah ini ditandatangani. Tanda tangan yang dibuat sebelumnya tetap tercatat pada waktunya.",
+        )
     if result.revoked:
         return Verdict(False, "Tidak valid: sertifikat elektronik penanda tangan telah dicabut.", result)
     if result.valid:
