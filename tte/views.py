@@ -29,6 +29,8 @@ from tte.services import (
 )
 from tte.signing import current_crl
 
+# Refusals about the person rather than what they typed (a request sent twice, a position lost).
+PAGE_REFUSALS = {"already_enrolled", "not_pimpinan"}
 PASSPHRASE_FIELDS = (
     "passphrase",
     "passphrase_again",
@@ -87,6 +89,9 @@ def certificate(request: HttpRequest) -> HttpResponse:
         try:
             request_certificate(actor=user, **form.cleaned_data_for_service())
         except Refused as refusal:
+            if refusal.code in PAGE_REFUSALS:  # the form is not shown again: say it above the page
+                messages.error(request, refusal.message)
+                return redirect("tte:certificate")
             form.add_refusal(refusal)
         else:
             messages.success(

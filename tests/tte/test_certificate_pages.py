@@ -184,3 +184,19 @@ def test_an_expired_certificate_shows_as_such_beside_the_form_that_replaces_it(c
 
     assert "Kedaluwarsa" in page and 'name="passphrase_again"' in page
     assert 'name="old_passphrase"' not in page, "an expired certificate no longer signs"
+
+
+def test_a_request_sent_twice_is_refused_above_the_page(client, office):
+    client.force_login(office["kadis"])
+    form = {
+        "nik": KADIS_NIK,
+        "email": office["kadis"].email,
+        "passphrase": PASSPHRASE,
+        "passphrase_again": PASSPHRASE,
+    }
+    client.post(PAGE, form)
+
+    again = client.post(PAGE, form, follow=True).content.decode()
+
+    assert "permohonan yang sedang diproses" in again
+    assert Certificate.objects.filter(user=office["kadis"]).count() == 1
