@@ -15,3 +15,11 @@ def notify_applicant(submission_id: int, what: str) -> int:
     from layanan_publik.applicant_notices import tell_applicant
 
     return tell_applicant(submission_id=submission_id, what=what)
+
+
+# SMTP errors (smtplib.SMTPException) and refused connections are OSErrors: transient, retried.
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=8)
+def send_verification_link(applicant_id: int, request_id: str) -> bool:
+    from layanan_publik.services.accounts import send_verification_email
+
+    return send_verification_email(applicant_id=applicant_id, request_id=request_id)

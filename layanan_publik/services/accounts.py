@@ -7,7 +7,10 @@ Other services guard their writes with `require_verified(applicant)`, which refu
 
 import re
 from datetime import timedelta
+from functools import partial
+from urllib.parse import urljoin
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -17,9 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kantor_virtual.errors import Refused
-from kantor_virtual.notifications import notify
+from kantor_virtual.mail import send_once
 from kantor_virtual.timeline import record_event
 from layanan_publik.models import Applicant
+from layanan_publik.tasks import send_verification_link as send_verification_link_task
 from organisasi.models import User
 
 NIK = re.compile(r"[0-9]{16}")
@@ -118,21 +122,32 @@ def resend_verification(*, actor: User) -> Applicant:
 
 
 def _send_verification(applicant: Applicant, *, request_id: int) -> None:
-    """The link travels as a notice (kantor_virtual.notifications): e-mailed once per request, after
-    commit, by its retried task."""
+    """After commit, a worker e-mails the link to the address (`send_verification_email`). It goes
+    to the mailbox only: the link is the proof that the applicant reads it, so no notice in the
+    portal, which its account holder reads whoever they are, ever carries it."""
+    transaction.on_commit(partial(send_verification_link_task.delay, applicant.pk, str(request_id)))
+
+
+def send_verification_email(*, applicant_id: int, request_id: str) -> bool:
+    """E-mail one verification link (the task's body), made at sending time for the address the
+    account has then; False when there is nothing to send (verified meanwhile, or sent already)."""
+    applicant = Applicant.objects.select_related("user").filter(pk=applicant_id).first()
+    if applicant is None or applicant.email_verified_at is not None or not applicant.user.email:
+        return False
     token = signing.dumps(
         {"applicant": applicant.pk, "email": applicant.user.email.lower()}, salt=_VERIFICATION_SALT
     )
-    notify(
-        users=[applicant.user],
-        key=f"verifikasi-surel:{request_id}",
-        title="Verifikasi alamat surel Anda",
-        body=(
-            "Terima kasih telah mendaftar di Layanan Publik. Buka tautan di bawah dalam 3 hari untuk "
-            "memverifikasi alamat surel Anda; setelah itu Anda dapat mengajukan permohonan.\n"
-            "Bila Anda tidak merasa mendaftar, abaikan surel ini."
-        ),
-        url=reverse("pemohon:verify", args=[token]),
+    return send_once(
+        target=applicant,
+        request_id=request_id,
+        verb="verification_sent",
+        to=applicant.user.email,
+        template="layanan_publik/email/verification",
+        context={
+            "applicant": applicant,
+            "link": urljoin(settings.SITE_URL, reverse("pemohon:verify", args=[token])),
+            "days": VERIFICATION_MAX_AGE.days,
+        },
     )
 
 

@@ -19,22 +19,17 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from kantor_virtual.timeline import record_event, timeline_for
+from kantor_virtual.mail import send_once
+from kantor_virtual.timeline import record_event
 from organisasi.models import User
 from organisasi.tasks import send_password_link as send_password_link_task
 
-# Key class of the transaction-level advisory lock that lets one run of a delivery send its e-mail:
-# with the request's hash as the second key, it stays apart from the timeline's (content type, target)
-# locks, whose first key is a content type id.
-PASSWORD_MAIL_LOCK_CLASS = 7_301_002
 SENT = "tautan_sandi_terkirim"
 PASSWORD_SET = "sandi_diatur"
 
@@ -79,46 +74,22 @@ def request_password_reset(*, email: str) -> int:
     return len(accounts)
 
 
-@transaction.atomic
 def send_password_email(*, user_id: int, request_id: str) -> bool:
-    """E-mail one link (the task's body); False when there is nothing to send.
-
-    Runs twice safely: under a lock on the request, a run finds the event of an earlier run that
-    sent it and stops. A failed send raises and rolls back, so the task's retry sends it later. The
-    link is made here, at sending time, so it never waits in the broker.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [PASSWORD_MAIL_LOCK_CLASS, request_id]
-        )
+    """E-mail one link (the task's body); False when there is nothing to send. Runs twice safely
+    (kantor_virtual.mail.send_once); the link is made here, at sending time."""
     user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
     if user is None:
         return False  # deactivated, or the address removed, since the request
-    if timeline_for(target=user).filter(verb=SENT, details__permintaan=request_id).exists():
-        return False
     first = not user.has_usable_password()
-    context = {
-        "user": user,
-        "first": first,
-        "link": password_link(user),
-        "days": link_valid_days(),
-        "site_url": settings.SITE_URL,
-    }
-    subject = render_to_string("organisasi/email/password_link_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string("organisasi/email/password_link.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-    )
-    message.send()
-    # No address in the event: the timeline is append-only, personal data must stay erasable.
-    record_event(
+    return send_once(
         target=user,
+        request_id=request_id,
         verb=SENT,
-        details={"permintaan": request_id, "jenis": "pertama" if first else "atur_ulang"},
+        to=user.email,
+        template="organisasi/email/password_link",
+        context={"user": user, "first": first, "link": password_link(user), "days": link_valid_days()},
+        details={"jenis": "pertama" if first else "atur_ulang"},
     )
-    return True
 
 
 @transaction.atomic
