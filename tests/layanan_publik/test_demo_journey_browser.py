@@ -154,6 +154,11 @@ def test_the_demo_citizen_gets_a_signed_reply_rates_it_and_sees_the_ikm(page: Pa
     page.get_by_role("link", name=re.compile("^Surat Dinas")).click()
     expect(page.get_by_label("Kepada (pihak luar): nama")).to_have_value(CITIZEN.full_name)
     expect(page.get_by_label("Surel")).to_have_value(CITIZEN.email)
+    editor = page.locator(".ProseMirror").first
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Daftar lokasi Wi-Fi publik yang Saudara minta kami sampaikan bersama surat ini.")
     assert_accessible(page)
     page.get_by_role("button", name="Simpan konsep").click()
     page.get_by_role("button", name="Ajukan konsep").click()
