@@ -224,7 +224,7 @@ def ensure_dataset(size: str, *, manage: Callable[..., None]) -> dict:
 class Page:
     name: str
     path: str
-    role: str  # kepala_dinas, staf, operator, warga (signed out)
+    role: str  # kepala_dinas, staf, operator, admin (SPBE), warga (signed out)
     weight: int  # its share of the mixed run
     note: str = ""
 
@@ -336,8 +336,13 @@ def make_plan() -> Plan:
         },
         "operator": {"username": operator.user.username, "opd": opd.code},
     }
+    admin = RoleGrant.objects.filter(role=RoleGrant.Role.ADMIN).select_related("user").order_by("pk").first()
+    if admin is None:
+        raise SystemExit("Tidak ada admin SPBE: data tolok ukur tidak lengkap.")
+    people["admin"] = {"username": admin.user.username}
     clients = {
         "kepala_dinas": signed_in_client(head.user, acting_position_id=head.position_id),
+        "admin": signed_in_client(admin.user),
         "staf": signed_in_client(staff.user, acting_position_id=staff.position_id),
         "operator": signed_in_client(operator.user),
         "warga": Client(HTTP_HOST=LOOPBACK),
@@ -376,6 +381,7 @@ def make_plan() -> Plan:
             )
         )
     pages.append(Page("statistics", reverse("skm:statistics"), "warga", 1))
+    pages += account_pages(admin=admin, head=head, opd=opd)
     pages.append(
         Page(report.FLOOR_PAGE, reverse("bench:floor", args=[head.position.code]), "kepala_dinas", 1)
     )
@@ -391,6 +397,43 @@ def make_plan() -> Plan:
         "staff": staff.user, "staff_position": staff.position, "open_item": open_item,
     }  # fmt: skip
     return Plan(people=people, clients=clients, pages=pages, context=context)
+
+
+def account_pages(*, admin, head: Held, opd) -> list[Page]:
+    """The pages of accounts and certificates: the people list of admin SPBE (first, deep and a
+    search), a person, the form for a new one, the certificate requests and issued certificates, and
+    the Kepala Dinas's own certificate."""
+    from django.db.models import CharField, Count, Func, Value
+    from django.urls import reverse
+
+    from organisasi.models import User
+    from organisasi.people_selectors import people_rows
+
+    everyone = people_rows(user=admin.user)
+    total = everyone.count()
+    middle = everyone.values_list("pk", flat=True)[total // 2] if total else None
+    common = (
+        User.objects.annotate(
+            first=Func("full_name", Value(" "), Value(1), function="split_part", output_field=CharField())
+        )
+        .values("first")
+        .annotate(people=Count("id"))
+        .order_by("-people", "first")
+        .values_list("first", flat=True)
+        .first()
+    )
+    people = reverse("organisasi:people")
+    return [
+        Page("people", people, "admin", 1, f"{total:,} orang"),
+        Page("people_deep", f"{people}?{urlencode({'setelah': middle})}", "admin", 1, "di tengah daftar"),
+        Page("people_search", f"{people}?{urlencode({'q': common})}", "admin", 1, f"“{common}”"),
+        Page("person", reverse("organisasi:person", args=[head.user.pk]), "admin", 1, head.position.name),
+        Page("person_create", f"{reverse('organisasi:person_create')}?{urlencode({'opd': opd.code})}", "admin",
+             1, opd.code),
+        Page("certificate_requests", reverse("tte:requests"), "admin", 1),
+        Page("certificates_issued", reverse("tte:issued"), "admin", 1),
+        Page("certificate", reverse("tte:certificate"), "kepala_dinas", 1),
+    ]  # fmt: skip
 
 
 def _tracking_code() -> str | None:

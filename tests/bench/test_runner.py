@@ -45,13 +45,15 @@ def floor_mounted():
 
 
 @pytest.fixture
-def office(opd, other_opd, make_position, make_user, make_operator, register):
-    """A Kepala Dinas with three letters, one disposed to a staff member; a quieter head elsewhere."""
+def office(opd, other_opd, make_position, make_user, make_operator, grant_role, register):
+    """A Kepala Dinas with three letters, one disposed to a staff member; a quieter head elsewhere;
+    the province's admin SPBE."""
     kadis = make_position(name="Kepala Dinas Kominfos", heads_opd=True)
     staf = make_position(name="Pranata Komputer", parent=kadis, kind="fungsional")
     quiet = make_position(name="Kepala Dinas Sosial", opd=other_opd, heads_opd=True)
     head, staff, operator = make_user(holds=kadis), make_user(holds=staf), make_operator(opd=opd)
     make_user(holds=quiet)
+    grant_role(make_user(full_name="Admin SPBE"), "admin")
     subjects = [
         "Undangan rapat koordinasi anggaran",
         "Undangan rapat evaluasi jaringan",
@@ -187,7 +189,11 @@ def test_the_plan_signs_in_the_busiest_head_his_staff_and_operator_and_counts_ea
         "kepala_dinas",
         "staf",
         "operator",
+        "admin",
     }, "the citizen is signed out"
+    accounts = ("people", "people_deep", "people_search", "person", "person_create", "certificate_requests")
+    assert {name for name in accounts + ("certificates_issued", "certificate")} <= set(pages)
+    assert pages["people_search"].note == "“Pegawai”"  # the factories' common first name
     assert "csrftoken=" in config["cookies"]["kepala_dinas"], "as a browser back on the inbox"
 
 
