@@ -498,6 +498,16 @@ class OutgoingLetter(models.Model):
     on_behalf_of = models.ForeignKey(
         Position, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="atas nama"
     )
+    # "a.n. Gubernur / Sekretaris Daerah / u.b. Kepala Biro Umum": the official between the two, who
+    # signs a.n. `on_behalf_of` and for whom the signer signs u.b. (untuk beliau).
+    by_order_of = models.ForeignKey(
+        Position,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="untuk beliau (u.b.)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     in_reply_to = models.ForeignKey(
         IncomingLetter,
@@ -550,6 +560,11 @@ class OutgoingLetter(models.Model):
                 condition=Q(signing_mode="own", on_behalf_of__isnull=True)
                 | Q(~Q(signing_mode="own"), on_behalf_of__isnull=False),
                 name="outgoing_on_behalf_names_a_position",
+            ),
+            models.CheckConstraint(
+                condition=Q(signing_mode="an_ub", by_order_of__isnull=False)
+                | Q(~Q(signing_mode="an_ub"), by_order_of__isnull=True),
+                name="outgoing_by_order_names_a_position",
             ),
         ]
         indexes = [
