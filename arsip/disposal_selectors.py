@@ -8,8 +8,11 @@ from django.utils import timezone
 
 from arsip.models import FinalDisposition, Proposal, Record
 from arsip.record_selectors import is_arsiparis_of
+from arsip.selectors import shown_title
 from organisasi.models import Position, RoleGrant, User
 from organisasi.selectors import position_ids_for, role_scope
+from persuratan.models import OutgoingLetter, SecurityClass
+from persuratan.outgoing_selectors import visible_outgoing
 
 PAGE_SIZE = 100
 OPEN_STATUSES = (Proposal.Status.PROPOSED, Proposal.Status.APPROVED)
@@ -51,12 +54,17 @@ def _due(*, opd_id: int, kind: str, today: date):
 
 
 def due_records(*, user: User, opd_id: int, kind: str, limit: int = PAGE_SIZE) -> list[Record]:
-    """The OPD's records due for `kind` and not yet proposed, longest overdue first, for its arsiparis.
+    """The OPD's records due for `kind` and not yet proposed, longest overdue first, for its arsiparis,
+    each with `shown_title` (arsip.selectors.shown_title).
 
     The list shrinks as records are proposed, so the first page is the one to work on."""
     if not is_arsiparis_of(user=user, opd_id=opd_id):
         return []
-    rows = _due(opd_id=opd_id, kind=kind, today=timezone.localdate()).select_related("classification")
+    rows = (
+        _due(opd_id=opd_id, kind=kind, today=timezone.localdate())
+        .select_related("classification")
+        .annotate(shown_title=shown_title(user=user))
+    )
     return list(rows.order_by(DUE_DATE[kind], "id")[:limit])
 
 
@@ -108,10 +116,26 @@ def visible_proposal(*, user: User, pk: int) -> Proposal | None:
     return proposal if proposal.user_approves or is_arsiparis_of(user=user, opd_id=proposal.opd_id) else None
 
 
-def records_of(*, proposal: Proposal) -> list[Record]:
-    """The records of a proposal in the order the berita acara lists them."""
+def records_of(*, user: User, proposal: Proposal) -> list[Record]:
+    """The records of a proposal in the order the berita acara lists them, each with `shown_title` as
+    the user may see it (the arsiparis and the approver need not be readers of a rahasia record)."""
     return list(
-        proposal.records.select_related("classification").order_by(
-            "classification__code", "letter_date", "id"
-        )
+        proposal.records.select_related("classification")
+        .annotate(shown_title=shown_title(user=user))
+        .order_by("classification__code", "letter_date", "id")
     )
+
+
+def may_read_berita_acara(*, user: User, letter: OutgoingLetter | None) -> bool:
+    """Whether the archive's pages hand the berita acara to someone who sees its proposal or record.
+
+    One listing a rahasia record is itself rahasia (arsip.services.proposals) and follows the rules
+    of outgoing letters: only those who may read it in full (its drafter and signer, whoever acts for
+    the signer position) get it. The others, biasa or terbatas, go to whoever sees the proposal or
+    record, as they always have."""
+    if letter is None:
+        return False
+    if letter.security_class not in SecurityClass.narrowed():
+        return True
+    visible = visible_outgoing(user=user, pk=letter.pk)
+    return visible is not None and visible.access.full

@@ -10,6 +10,7 @@ from arsip.disposal_forms import DecisionForm, ProposalForm
 from arsip.disposal_selectors import (
     due_counts,
     due_records,
+    may_read_berita_acara,
     proposals_for,
     records_of,
     visible_proposal,
@@ -102,7 +103,7 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "proposal": found,
         "action": ACTIONS[found.kind],
-        "records": records_of(proposal=found),
+        "records": records_of(user=request.user, proposal=found),
         "form": form,
         "signed": berita_acara is not None and berita_acara.status == OutgoingLetter.Status.SIGNED,
         "timeline": list(timeline_for(target=found)),
@@ -110,10 +111,13 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "arsip/proposal.html", context)
 
 
-def berita_acara_response(letter: OutgoingLetter | None) -> FileResponse:
-    """The signed berita acara PDF, for a caller that has checked who asks; 404 until it is signed."""
+def berita_acara_response(request: HttpRequest, letter: OutgoingLetter | None) -> FileResponse:
+    """The signed berita acara PDF, for a caller that has checked who sees its proposal or record;
+    404 until it is signed, and for a rahasia one to those who may not read it."""
     if letter is None or letter.status != OutgoingLetter.Status.SIGNED or not letter.signed_pdf:
         raise Http404
+    if not may_read_berita_acara(user=request.user, letter=letter):
+        raise Http404  # the same answer as a berita acara not yet signed
     return private_file_response(
         letter.signed_pdf, name=f"{letter.number.replace('/', '-')}.pdf", content_type="application/pdf"
     )
@@ -125,4 +129,4 @@ def berita_acara_pdf(request: HttpRequest, pk: int) -> FileResponse:
     found = visible_proposal(user=request.user, pk=pk)
     if found is None:
         raise Http404
-    return berita_acara_response(found.berita_acara)
+    return berita_acara_response(request, found.berita_acara)

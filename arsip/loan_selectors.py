@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from arsip.models import Loan
 from arsip.record_selectors import is_arsiparis_of
+from arsip.selectors import shown_title
 from organisasi.models import RoleGrant, User
 
 PAGE_SIZE = 100
@@ -12,16 +13,20 @@ OPEN_LOANS = (Loan.Status.APPROVED, Loan.Status.HANDED_OUT)  # one per record (a
 PENDING_LOANS = (Loan.Status.REQUESTED, *OPEN_LOANS)
 
 
-def _loans():
+def _loans(*, user: User):
+    """Loans with what their lists show, the record's title as `user` may see it (`record_title`)
+    among it: a borrower who can no longer read a rahasia record, or an arsiparis who never could,
+    sees its number and "[rahasia]"."""
     overdue = Q(status=Loan.Status.HANDED_OUT, due_on__lt=timezone.localdate())
     return Loan.objects.select_related("record", "record__classification", "borrower", "decided_by").annotate(
-        overdue=ExpressionWrapper(overdue, output_field=BooleanField())
+        overdue=ExpressionWrapper(overdue, output_field=BooleanField()),
+        record_title=shown_title(user=user, via="record__"),
     )
 
 
 def loans_of(*, user: User, limit: int = PAGE_SIZE) -> list[Loan]:
     """The borrower's loans, newest first."""
-    return list(_loans().filter(borrower=user).order_by("-requested_at", "-id")[:limit])
+    return list(_loans(user=user).filter(borrower=user).order_by("-requested_at", "-id")[:limit])
 
 
 def open_loan_of(*, user: User, record_id: int) -> Loan | None:
@@ -38,13 +43,13 @@ def loans_to_handle(*, user: User, opd_id: int, limit: int = PAGE_SIZE) -> list[
         *(When(status=status, then=Value(n)) for n, status in enumerate(PENDING_LOANS)),
         output_field=IntegerField(),
     )
-    rows = _loans().filter(record__opd_id=opd_id, status__in=PENDING_LOANS)
+    rows = _loans(user=user).filter(record__opd_id=opd_id, status__in=PENDING_LOANS)
     return list(rows.order_by(order, "due_on", "requested_at", "id")[:limit])
 
 
 def desk_loan(*, user: User, pk: int) -> Loan | None:
     """A loan for the arsiparis of its record's OPD; None for everyone else (the view answers 404)."""
-    loan = _loans().select_related("record__opd").filter(pk=pk).first()
+    loan = _loans(user=user).select_related("record__opd").filter(pk=pk).first()
     return loan if loan is not None and is_arsiparis_of(user=user, opd_id=loan.record.opd_id) else None
 
 

@@ -167,7 +167,9 @@ class Record(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.title}"
+        # By number only: the title is its letter's perihal, which of a rahasia letter stays with its
+        # readers wherever a record is named (arsip.selectors.shown_title).
+        return f"Arsip nomor {self.number}"
 
 
 def _download_path(instance: "Download", filename: str) -> str:

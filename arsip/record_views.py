@@ -65,4 +65,6 @@ def borrow(request: HttpRequest, pk: int) -> HttpResponse:
 def berita_acara_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """The berita acara that destroyed the record, for whoever may see the record."""
     record = _found(request, pk)
-    return berita_acara_response(record.destroyed_by.berita_acara if record.destroyed_by_id else None)
+    return berita_acara_response(
+        request, record.destroyed_by.berita_acara if record.destroyed_by_id else None
+    )

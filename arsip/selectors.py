@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Case, CharField, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from arsip.models import Berkas, FinalDisposition, Record
@@ -25,6 +25,9 @@ from persuratan.selectors import classification_ids, letters_visible_to
 
 PAGE_SIZE = 50
 FILING_LIMIT = 100  # letters waiting to be filed shown at once; the classification filter narrows them
+# What a list, an export or a berita acara shows instead of the title (the perihal) of a rahasia or
+# sangat rahasia record to someone who may not read its letter.
+WITHHELD_TITLE = "[rahasia]"
 
 
 # ── Keepers ──────────────────────────────────────────────────────────────────────────────────
@@ -140,14 +143,29 @@ class FilingCandidates:
 
 
 def letters_to_file(*, user: User, opd: Opd, classification: str = "") -> FilingCandidates:
-    """The OPD's finished letters not yet filed, newest first, for its keepers: three queries
-    (the user's grants, then each kind), one more for a classification filter."""
+    """The OPD's finished letters not yet filed, newest first, for its keepers, each with
+    `shown_subject`: three queries (the user's grants and positions, then each kind), one more for
+    a classification filter."""
     if not keeper_scope(user=user).covers(opd.pk):
         return FilingCandidates([], [])
+    # Each letter's perihal as the keeper may see it (`shown_subject`), as records' titles are shown.
+    narrowed = Q(security_class__in=SecurityClass.narrowed())
+    readable_in = letters_visible_to(user=user, full_only=True).filter(pk=OuterRef("pk"))
+    readable_out = outgoing_letters_visible_to(user=user, full_only=True).filter(pk=OuterRef("pk"))
     incoming = (
-        finished_incoming().filter(opd=opd).select_related("classification").defer("search", "scan_text")
+        finished_incoming()
+        .filter(opd=opd)
+        .select_related("classification")
+        .defer("search", "scan_text")
+        .annotate(shown_subject=_withheld_unless(Exists(readable_in), narrowed=narrowed, title="subject"))
     )
-    outgoing = signed_outgoing().filter(opd=opd).select_related("classification").defer("search")
+    outgoing = (
+        signed_outgoing()
+        .filter(opd=opd)
+        .select_related("classification")
+        .defer("search")
+        .annotate(shown_subject=_withheld_unless(Exists(readable_out), narrowed=narrowed, title="subject"))
+    )
     if classification.strip():
         ids = classification_ids(classification)
         incoming, outgoing = (
@@ -186,6 +204,36 @@ def records_readable_by(*, user: User) -> QuerySet[Record]:
     )
 
 
+def _withheld_unless(readable, *, narrowed: Q, title: str) -> Case:
+    """`title`, or WITHHELD_TITLE on a rahasia or sangat rahasia row (`narrowed`) the user may not read
+    (`readable`, looked up per row by primary key; CASE asks it of the rahasia rows only)."""
+    return Case(
+        When(narrowed & ~readable, then=Value(WITHHELD_TITLE)), default=F(title), output_field=CharField()
+    )
+
+
+def shown_title(*, user: User, via: str = "") -> Case:
+    """A record's title as `user` may see it, an expression to annotate the rows of a list with: the
+    title, or WITHHELD_TITLE for a rahasia or sangat rahasia record whose letter the user may not read
+    in full. Keepers and a proposal's approver see such a record's register entry, not its perihal.
+
+    `via` is the way from the rows to their record (`"record__"` for loans). The lists that name
+    records to people who may not read them all (due lists, proposals and their berita acara, loans,
+    a berkas) take their titles from here, so the rule is decided once, in the list's own query: the
+    letter's visibility (persuratan) is looked up by its primary key, for the rahasia rows only,
+    whatever the page size. For those rows it is the rule of `records_readable_by`: the letter
+    reached the user (or, outgoing, they drafted, reviewed or signed it). The archive search and the
+    berkas zip hold only records their user may read (`records_readable_by`, downloads.may_export).
+    """
+    incoming = letters_visible_to(user=user, full_only=True).filter(pk=OuterRef(f"{via}incoming_id"))
+    outgoing = outgoing_letters_visible_to(user=user, full_only=True).filter(pk=OuterRef(f"{via}outgoing_id"))
+    return _withheld_unless(
+        Exists(incoming) | Exists(outgoing),
+        narrowed=Q(**{f"{via}security_class__in": SecurityClass.narrowed()}),
+        title=f"{via}title",
+    )
+
+
 def kept_berkas(*, user: User, pk: int) -> Berkas | None:
     """A berkas for a keeper of its OPD; None for anyone else (the same answer as a missing one)."""
     berkas = (
@@ -197,11 +245,10 @@ def kept_berkas(*, user: User, pk: int) -> Berkas | None:
 
 
 def records_in(*, user: User, berkas: Berkas) -> list[Record]:
-    """The berkas's records in filing order; `record.readable` says whether the user may read its
-    perihal (a rahasia record shows only its metadata to the others): two queries."""
-    readable = records_readable_by(user=user).filter(pk=OuterRef("pk"))
+    """The berkas's records in filing order, each with `shown_title` (a rahasia record shows only its
+    metadata to those who may not read it): one query, after the user's positions and grants."""
     return list(
-        berkas.records.annotate(readable=Exists(readable))
+        berkas.records.annotate(shown_title=shown_title(user=user))
         .select_related("classification")
         .defer("search", "text")
         .order_by("letter_date", "id")

@@ -122,6 +122,14 @@ def file_letters(
     return berkas
 
 
+def _named(letter: IncomingLetter | OutgoingLetter) -> str:
+    """How a refusal names a letter: by its agenda or its number, never by its perihal, which a keeper
+    may not read (a rahasia letter) or is not theirs at all (a letter of another OPD)."""
+    if isinstance(letter, IncomingLetter):
+        return f"agenda {letter.agenda_label}"
+    return f"nomor {letter.number}" if letter.number else "yang belum bernomor"
+
+
 def _check_ready(opd: Opd, letters: list, ready_rows: QuerySet, *, field: str, not_ready: str) -> None:
     """Refuse a letter of another OPD, one filed already, or one not finished (`ready_rows`)."""
     ids = [letter.pk for letter in letters]
@@ -129,11 +137,11 @@ def _check_ready(opd: Opd, letters: list, ready_rows: QuerySet, *, field: str, n
     filed = set(Record.objects.filter(**{f"{field}__in": ids}).values_list(f"{field}_id", flat=True))
     for letter in letters:
         if letter.opd_id != opd.pk:
-            raise Refused(f"Surat {letter} bukan surat {opd}.", code="foreign_letter")
+            raise Refused(f"Surat {_named(letter)} bukan surat {opd}.", code="foreign_letter")
         if letter.pk in filed:
-            raise Refused(f"Surat {letter} sudah diberkaskan.", code="already_filed")
+            raise Refused(f"Surat {_named(letter)} sudah diberkaskan.", code="already_filed")
         if letter.pk not in ready:
-            raise Refused(not_ready.format(letter), code="not_finished")
+            raise Refused(not_ready.format(_named(letter)), code="not_finished")
 
 
 def _open_berkas(actor: User, opd: Opd, spec: NewBerkas, classification_id: int, today: date) -> Berkas:

@@ -15,14 +15,13 @@ from kantor_virtual.errors import Refused
 from kantor_virtual.notifications import Notice, notify, notify_each
 from kantor_virtual.timeline import record_event
 from organisasi.models import User
-from persuratan.models import SecurityClass
 
 
 def _what(record: Record) -> str:
-    """How a notice names the record; a rahasia one only by its sifat, as letters' reminders do."""
-    if record.security_class in SecurityClass.narrowed():
-        return f"arsip bersifat {record.get_security_class_display().lower()}"
-    return record.title
+    """How a notice names the record: by its number, never by its title (the perihal of its letter),
+    which the arsiparis told of a request, or a borrower who has since lost the letter, may not read;
+    and a notice is also e-mailed."""
+    return f"nomor {record.number}"
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from arsip.disposal_selectors import due_condition, head_of, in_open_proposal
 from arsip.loan_selectors import OPEN_LOANS
 from arsip.models import FinalDisposition, Loan, Proposal, Record
 from arsip.record_selectors import is_arsiparis_of
+from arsip.selectors import shown_title
 from kantor_virtual.errors import Refused
 from kantor_virtual.notifications import notify
 from kantor_virtual.timeline import record_event
@@ -197,8 +198,12 @@ def _decide(*, actor: User, proposal: Proposal, status: str, note: str) -> None:
 def approve(*, actor: User, proposal: Proposal, note: str = "") -> Proposal:
     """The head of the OPD approves; the berita acara is drafted as theirs, ready for them to sign."""
     proposal = _decidable(actor=actor, proposal=proposal)
+    # The berita acara is the approver's: it names each record with the title they may see.
     records = list(
-        proposal.records.select_for_update(of=("self",)).select_related("classification").order_by("pk")
+        proposal.records.select_for_update(of=("self",))
+        .select_related("classification")
+        .annotate(shown_title=shown_title(user=actor))
+        .order_by("pk")
     )
     _refuse_unsafe(kind=proposal.kind, records=records)  # a hold may have come since it was proposed
     proposal.berita_acara = _draft_berita_acara(actor=actor, proposal=proposal, records=records)
@@ -229,10 +234,11 @@ def _text(value: str) -> str:
 
 
 def berita_acara_body(*, proposal: Proposal, records: Sequence[Record]) -> str:
-    """The berita acara: who did what by which rule, and the list of the records (daftar arsip)."""
+    """The berita acara: who did what by which rule, and the list of the records (daftar arsip), each
+    with the title its drafter may see (`shown_title`, arsip.selectors)."""
     rows = "".join(
         "<tr>"
-        f"<td>{number}</td><td>{_text(record.classification.code)}</td><td>{_text(record.title)}</td>"
+        f"<td>{number}</td><td>{_text(record.classification.code)}</td><td>{_text(record.shown_title)}</td>"
         f"<td>{record.letter_date.year}</td>"
         f"<td>Nomor {_text(record.number)}; {_text(record.get_final_disposition_display().lower())}</td>"
         "</tr>"
@@ -250,9 +256,20 @@ def berita_acara_body(*, proposal: Proposal, records: Sequence[Record]) -> str:
     )
 
 
+def highest_security_class(records: Sequence[Record]) -> str:
+    """The highest sifat among the records (biasa below terbatas below rahasia below sangat rahasia,
+    the order SecurityClass declares them in); biasa for none."""
+    order = SecurityClass.values
+    return max((record.security_class for record in records), key=order.index, default=SecurityClass.ORDINARY)
+
+
 def _draft_berita_acara(*, actor: User, proposal: Proposal, records: Sequence[Record]) -> OutgoingLetter:
     """A naskah dinas of the OPD like any other, drafted by the approver as the signer, without paraf:
-    it is ready to sign on the outgoing letter's page with their TTE passphrase."""
+    it is ready to sign on the outgoing letter's page with their TTE passphrase.
+
+    It takes the highest sifat of the records it lists: one listing a rahasia record is rahasia, and
+    from then on follows the rules of rahasia outgoing letters (the OPD's operators see its register
+    entry, not its body; the archive hands its PDF only to those who may read it)."""
     action = ACTIONS[proposal.kind]
     letter = create_draft(
         actor=actor,
@@ -260,7 +277,7 @@ def _draft_berita_acara(*, actor: User, proposal: Proposal, records: Sequence[Re
         details=DraftDetails(
             letter_type=LetterType.OFFICIAL_RECORD,
             subject=action.title,
-            security_class=SecurityClass.ORDINARY,
+            security_class=highest_security_class(records),
             urgency=Urgency.NORMAL,
             classification=Classification.objects.get(code=action.classification),
             signer_position=proposal.approver_position,

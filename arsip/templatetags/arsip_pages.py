@@ -2,6 +2,7 @@
 
 from django import template
 
+from arsip.disposal_selectors import may_read_berita_acara
 from kantor_virtual.models import Event
 from organisasi.models import RoleGrant
 from organisasi.selectors import role_grants_of
@@ -54,3 +55,10 @@ def archive_menu(context) -> dict[str, bool]:
 @register.filter
 def archive_event(event: Event) -> str:
     return EVENT_LABELS.get(event.verb, event.verb.replace("_", " ").capitalize())
+
+
+@register.simple_tag(takes_context=True)
+def berita_acara_readable(context, letter) -> bool:
+    """Whether the page offers the berita acara's PDF to the person reading it: the same answer as its
+    download (arsip.disposal_selectors.may_read_berita_acara)."""
+    return may_read_berita_acara(user=context["request"].user, letter=letter)

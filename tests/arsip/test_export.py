@@ -107,7 +107,7 @@ def test_a_berkas_with_a_rahasia_record_is_exported_only_by_a_keeper_who_may_rea
     client.force_login(arsiparis)
 
     page = client.get(f"/arsip/berkas/{berkas.pk}/").content.decode()
-    assert "Hasil pemeriksaan" not in page and "Uraian tidak ditampilkan" in page
+    assert "Hasil pemeriksaan" not in page and "[rahasia]" in page
     assert "tidak dapat Anda ekspor" in page
     assert client.post(f"/arsip/berkas/{berkas.pk}/ekspor/").status_code == 404
     assert not Download.objects.exists()
