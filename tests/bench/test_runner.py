@@ -192,7 +192,7 @@ def test_the_plan_signs_in_the_busiest_head_his_staff_and_operator_and_counts_ea
         "admin",
     }, "the citizen is signed out"
     accounts = ("people", "people_deep", "people_search", "person", "person_create", "certificate_requests")
-    assert {name for name in accounts + ("certificates_issued", "certificate")} <= set(pages)
+    assert {*accounts, "certificates_issued", "certificate"} <= set(pages)
     assert pages["people_search"].note == "“Pegawai”"  # the factories' common first name
     assert "csrftoken=" in config["cookies"]["kepala_dinas"], "as a browser back on the inbox"
 
