@@ -209,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tte.tasks.announce_expiring_certificates",
         "schedule": crontab(hour=7, minute=0),
     },
+    "expire-signing-requests": {
+        "task": "persuratan.tasks.expire_signing_requests",
+        "schedule": crontab(minute=20),  # hourly: a request ends within an hour of its TTE_REQUEST_TTL_HOURS
+    },
 }
 
 AUTHENTICATION_BACKENDS = [
@@ -317,6 +321,11 @@ TTE_NATIONAL_URL = os.environ.get("TTE_NATIONAL_URL", "")
 if TTE_BACKEND == "national" and not TTE_NATIONAL_URL:
     raise ImproperlyConfigured("TTE_NATIONAL_URL wajib diisi bila TTE_BACKEND=national.")
 TTE_NATIONAL_TIMEOUT = env_int("TTE_NATIONAL_TIMEOUT", 30)  # seconds per signing request
+# A signature waiting for the service holds the signer's (encrypted) passphrase: at most this long,
+# then the request expires, the passphrase is wiped and the signer is asked to sign again.
+TTE_REQUEST_TTL_HOURS = env_int("TTE_REQUEST_TTL_HOURS", 72)
+if TTE_REQUEST_TTL_HOURS < 1:
+    raise ImproperlyConfigured("TTE_REQUEST_TTL_HOURS harus sedikitnya 1 (jam).")
 
 # OCR of image-only scans (kantor_virtual.ocr): a file gets OCR_MAX_RETRIES more tries, waiting about
 # OCR_RETRY_BACKOFF_SECONDS, then twice that, and so on, before it is marked as unreadable.

@@ -6,7 +6,7 @@ app through `deliver`) as a disposition node. Items form a tree through `parent`
 each node lives on the item, read state per person in `InboxRead`.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.functions import RandomUUID
@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.db.models.functions import Cast, Upper
 from django.urls import reverse
+from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
 from kantor_virtual.files import StoredUpload, private_storage
@@ -690,7 +691,12 @@ class OutgoingCounter(YearlyCounter):
 
 
 class SigningRequest(models.Model):
-    """A signature waiting for, or being made by, the worker: a national service may be down for days."""
+    """A signature waiting for, or being made by, the worker: a national service may be down for days.
+
+    One row per letter, reused when the signer signs again. While it waits (`LIVE` states) it holds
+    the signer's passphrase; every way it ends — signed, refused, failed, expired after
+    `TTE_REQUEST_TTL_HOURS` — wipes the passphrase in the same statement that records the end.
+    """
 
     class State(models.TextChoices):
         QUEUED = "queued", "Menunggu giliran"
@@ -698,6 +704,10 @@ class SigningRequest(models.Model):
         WAITING_SERVICE = "waiting_service", "Menunggu layanan TTE"
         DONE = "done", "Selesai"
         REFUSED = "refused", "Ditolak"
+        FAILED = "failed", "Gagal"
+        EXPIRED = "expired", "Kedaluwarsa"
+
+    LIVE = (State.QUEUED, State.SIGNING, State.WAITING_SERVICE)
 
     letter = models.OneToOneField(OutgoingLetter, on_delete=models.CASCADE, related_name="signing_request")
     # The signer's passphrase, encrypted with a key derived from SECRET_KEY, only until it is used.
@@ -705,10 +715,40 @@ class SigningRequest(models.Model):
     state = models.CharField(max_length=16, choices=State, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=255, blank=True)
+    # When the passphrase now held was given: the request expires TTE_REQUEST_TTL_HOURS later.
+    requested_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            # The hourly expiry job reads the few waiting requests, not every letter ever signed.
+            models.Index(
+                fields=["requested_at"],
+                condition=Q(state__in=["queued", "signing", "waiting_service"]),
+                name="signing_request_live",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Tanda tangan {self.letter_id}: {self.state}"
+
+    def save(self, *args, **kwargs) -> None:
+        """A passphrase stored anew (a first request, or signing again after an end) starts the clock."""
+        update_fields = kwargs.get("update_fields")
+        if self.passphrase_token and (update_fields is None or "passphrase_token" in update_fields):
+            self.requested_at, self.attempts = timezone.now(), 0
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "requested_at", "attempts"}
+        super().save(*args, **kwargs)
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.requested_at + timedelta(hours=settings.TTE_REQUEST_TTL_HOURS)
+
+    @property
+    def is_live(self) -> bool:
+        """Still waiting: the letter page keeps polling for its progress."""
+        return self.state in self.LIVE
 
 
 def _attachment_path(instance: "OutgoingAttachment", filename: str) -> str:

@@ -49,17 +49,32 @@ def remind_overdue_items() -> int:
 
 
 @shared_task(
+    bind=True,
     acks_late=True,  # a worker that dies mid-task leaves the message for the next one: the steps are idempotent
-    autoretry_for=(ServiceUnavailable, OSError),  # a national service may be down for days: keep trying
-    retry_backoff=True,
-    retry_backoff_max=900,
-    retry_jitter=True,
-    max_retries=None,
+    max_retries=None,  # bounded by the request's expiry instead (TTE_REQUEST_TTL_HOURS)
 )
-def sign_outgoing(letter_id: int) -> bool:
+def sign_outgoing(self, letter_id: int) -> bool:
+    """Retried with backoff (up to 15 minutes) while the signing service is down, until the request
+    expires; any other error ends the request as failed inside the service, and is not retried."""
+    from persuratan.services.outgoing import next_signing_attempt_in
     from persuratan.services.outgoing import sign_outgoing as sign
 
-    return sign(letter_id=letter_id)
+    try:
+        return sign(letter_id=letter_id)
+    except ServiceUnavailable as outage:
+        backoff = get_exponential_backoff_interval(1, self.request.retries, maximum=900, full_jitter=True)
+        wait = next_signing_attempt_in(letter_id=letter_id, backoff=backoff)
+        if wait is None:
+            return False  # expired (ended there) or ended otherwise: nothing is retried
+        raise self.retry(exc=outage, countdown=wait) from outage
+
+
+@shared_task(acks_late=True)
+def expire_signing_requests() -> int:
+    """Hourly (beat): requests older than TTE_REQUEST_TTL_HOURS end; a second run ends nothing."""
+    from persuratan.services.outgoing import expire_signing_requests as expire
+
+    return expire()
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=8)

@@ -7,9 +7,12 @@ gives a second number or a second signed document.
 
 import base64
 import hashlib
+import logging
+import math
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
 import nh3
@@ -19,10 +22,12 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 
 from kantor_virtual.errors import Refused
 from kantor_virtual.files import check_upload
+from kantor_virtual.notifications import notify
 from kantor_virtual.timeline import record_event
 from organisasi.models import Assignment, Position, User
 from organisasi.selectors import active_assignments, position_ids_for
@@ -42,6 +47,8 @@ from persuratan.models import (
 from persuratan.outgoing_selectors import current_turn, latest_round
 from persuratan.selectors import letter_access
 from tte.backends import ServiceUnavailable, backend
+
+logger = logging.getLogger(__name__)
 
 # What the rich-text editor may leave in a body: paragraphs, emphasis, lists and simple tables.
 BODY_TAGS = {
@@ -287,7 +294,8 @@ def return_draft(*, actor: User, letter: OutgoingLetter, note: str) -> ReviewSte
 
 def _passphrase_box() -> Fernet:
     """Holds a passphrase only while its signing request waits (the national service may be down
-    for days); the row is wiped when the letter is signed or the passphrase refused."""
+    for days, at most TTE_REQUEST_TTL_HOURS); every end of the request wipes it (`_end_request`,
+    `_store_signed`)."""
     key = hashlib.sha256(f"passphrase:{settings.SECRET_KEY}".encode()).digest()
     return Fernet(base64.urlsafe_b64encode(key))
 
@@ -354,59 +362,219 @@ def assign_number(*, letter_id: int) -> OutgoingLetter:
         return letter
 
 
-def sign_outgoing(*, letter_id: int) -> bool:
-    """The worker's part: number, render, sign, store. Safe to run again at any point."""
-    from persuratan.rendering import render_outgoing_pdf
+def _live_request(letter_id: int) -> SigningRequest | None:
+    return SigningRequest.objects.filter(letter_id=letter_id, state__in=SigningRequest.LIVE).first()
 
-    letter = assign_number(letter_id=letter_id)
-    if letter.status == OutgoingLetter.Status.SIGNED:
+
+def sign_outgoing(*, letter_id: int) -> bool:
+    """The worker's part: number, render, sign, store. Safe to run again at any point.
+
+    A run works for the request it finds waiting and ends only that one: every end is a conditional
+    update on the passphrase token the run read, so a run that lost a race (the request expired and
+    the signer signed again meanwhile) changes nothing of the newer request. Every end wipes the
+    passphrase: signed, refused (the signer's mistake), failed (any error but an unreachable
+    service, never retried) and expired (TTE_REQUEST_TTL_HOURS after the request). An unreachable
+    service raises ServiceUnavailable for the task to retry; a request that expired meanwhile does not.
+    """
+    request = _live_request(letter_id)
+    if request is None:
+        return False  # signed, refused, failed or expired already: a redelivered task signs nothing
+    if request.expires_at <= timezone.now():
+        _expire(request)
         return False
-    request = SigningRequest.objects.get(letter_id=letter_id)
     try:
-        passphrase = _passphrase_box().decrypt(request.passphrase_token.encode()).decode()
-    except InvalidToken:
-        raise Refused("Permintaan tanda tangan tidak dapat dibaca; ulangi.", code="stale_request") from None
-    SigningRequest.objects.filter(pk=request.pk).update(state=SigningRequest.State.SIGNING)
-    pdf = render_outgoing_pdf(letter=letter)
-    try:
-        signed = backend().sign(
-            pdf=pdf, signer=letter.signed_by, passphrase=passphrase, reason=f"Menandatangani {letter.number}"
-        )
+        return _sign(request)
     except Refused as refusal:
-        _give_back(letter_id=letter_id, refusal=refusal)
+        _give_back(letter_id=letter_id, refusal=refusal, request=request)
         return False
     except ServiceUnavailable:
-        # The signer sees "menunggu layanan TTE"; the task retries with backoff until the service answers.
-        SigningRequest.objects.filter(pk=request.pk).update(
-            state=SigningRequest.State.WAITING_SERVICE, attempts=F("attempts") + 1
-        )
-        raise
-    return _store_signed(letter_id=letter_id, signed=signed)
+        # The signer sees "menunggu layanan TTE"; the task retries with backoff until the service
+        # answers or the request expires.
+        waiting = SigningRequest.objects.filter(
+            pk=request.pk, passphrase_token=request.passphrase_token, state__in=SigningRequest.LIVE
+        ).update(state=SigningRequest.State.WAITING_SERVICE, attempts=F("attempts") + 1)
+        if waiting:
+            raise
+        return False  # ended meanwhile: nothing left to retry
+    except Exception as error:
+        # A fault of ours (rendering, storage, a bug): retrying the same input would fail the same
+        # way while the passphrase waits. The request ends, the signer is told and may sign again.
+        logger.exception("Penandatanganan surat keluar %s gagal", letter_id)
+        _fail(request, error=error)
+        return False
 
 
-@transaction.atomic
-def _give_back(*, letter_id: int, refusal: Refused) -> None:
-    """A refusal (wrong passphrase, revoked certificate) goes back to the signer; nothing is retried."""
-    letter = OutgoingLetter.objects.select_for_update().get(pk=letter_id)
+def _sign(request: SigningRequest) -> bool:
+    from persuratan.rendering import render_outgoing_pdf
+
+    letter_id = request.letter_id
+    letter = assign_number(letter_id=letter_id)
     if letter.status != OutgoingLetter.Status.SIGNING:
-        return
-    letter.status = OutgoingLetter.Status.APPROVED
-    letter.save(update_fields=["status"])
-    SigningRequest.objects.filter(letter_id=letter_id).update(
-        state=SigningRequest.State.REFUSED, error=refusal.message, passphrase_token=""
+        return False
+    try:
+        passphrase = _passphrase_box().decrypt(request.passphrase_token.encode()).decode()
+    except InvalidToken:  # SECRET_KEY changed since the request
+        raise Refused(
+            "Permintaan tanda tangan tidak dapat dibaca; tanda tangani lagi.", code="stale_request"
+        ) from None
+    started = SigningRequest.objects.filter(
+        pk=request.pk, passphrase_token=request.passphrase_token, state__in=SigningRequest.LIVE
+    ).update(state=SigningRequest.State.SIGNING)
+    if not started:
+        return False
+    pdf = render_outgoing_pdf(letter=letter)
+    signed = backend().sign(
+        pdf=pdf, signer=letter.signed_by, passphrase=passphrase, reason=f"Menandatangani {letter.number}"
     )
-    record_event(
-        target=letter, verb="signing_refused", details={"code": refusal.code}, to_state=letter.status
+    return _store_signed(letter_id=letter_id, signed=signed, request=request)
+
+
+def next_signing_attempt_in(*, letter_id: int, backoff: int) -> int | None:
+    """Seconds until the worker tries a request waiting for the service again: the task's backoff,
+    but never past the request's expiry, so that the last try is the one that ends it. None when
+    nothing waits any more: the request ended, or it has expired (and is ended here)."""
+    request = _live_request(letter_id)
+    if request is None:
+        return None
+    left = (request.expires_at - timezone.now()).total_seconds()
+    if left <= 0:
+        _expire(request)
+        return None
+    return max(1, min(backoff, math.ceil(left)))
+
+
+def _end_request(
+    *, letter_id: int, request: SigningRequest | None, state: str, error: str, verb: str, details: dict
+) -> OutgoingLetter | None:
+    """End the waiting request and give the letter back as "approved", so it can be signed again.
+
+    The passphrase is wiped by the very statement that ends the request. With `request`, only if
+    the row still holds that request's passphrase; without, whatever request waits. None when
+    there was nothing to end (another run or the expiry job came first)."""
+    with transaction.atomic():
+        # The letter first, then the request: the order request_signature and _store_signed lock in.
+        letter = OutgoingLetter.objects.select_for_update().select_related("opd").get(pk=letter_id)
+        waiting = SigningRequest.objects.filter(letter_id=letter_id, state__in=SigningRequest.LIVE)
+        if request is not None:
+            waiting = waiting.filter(pk=request.pk, passphrase_token=request.passphrase_token)
+        if not waiting.update(state=state, error=error[:255], passphrase_token=""):
+            return None
+        previous = letter.status
+        if letter.status == OutgoingLetter.Status.SIGNING:
+            letter.status = OutgoingLetter.Status.APPROVED
+            letter.save(update_fields=["status"])
+        record_event(target=letter, verb=verb, details=details, from_state=previous, to_state=letter.status)
+        return letter
+
+
+def _give_back(*, letter_id: int, refusal: Refused, request: SigningRequest | None = None) -> None:
+    """A refusal (wrong passphrase, revoked certificate, lapsed authority) goes back to the signer
+    on the letter's page at once; nothing is retried."""
+    _end_request(
+        letter_id=letter_id,
+        request=request,
+        state=SigningRequest.State.REFUSED,
+        error=refusal.message,
+        verb="signing_refused",
+        details={"code": refusal.code},
     )
 
 
 @transaction.atomic
-def _store_signed(*, letter_id: int, signed: bytes) -> bool:
+def _fail(request: SigningRequest, *, error: Exception) -> None:
+    letter = _end_request(
+        letter_id=request.letter_id,
+        request=request,
+        state=SigningRequest.State.FAILED,
+        error="Penandatanganan gagal karena kesalahan pada sistem; kata sandi TTE yang tersimpan sudah dihapus.",
+        verb="signing_failed",
+        details={"error": type(error).__name__},
+    )
+    if letter is not None:
+        _tell_signer(
+            letter,
+            request,
+            about="gagal",
+            title=f"Tanda tangan gagal: {letter_label(letter)}",
+            body=(
+                "Penandatanganan gagal karena kesalahan pada sistem, dan kata sandi TTE yang tersimpan "
+                "sudah dihapus. Surat kembali siap ditandatangani: buka surat dan tanda tangani lagi. "
+                "Bila gagal lagi, hubungi admin SPBE."
+            ),
+        )
+
+
+@transaction.atomic
+def _expire(request: SigningRequest) -> bool:
+    hours = settings.TTE_REQUEST_TTL_HOURS
+    letter = _end_request(
+        letter_id=request.letter_id,
+        request=request,
+        state=SigningRequest.State.EXPIRED,
+        error=f"Tidak selesai dalam {hours} jam; kata sandi TTE yang tersimpan sudah dihapus.",
+        verb="signing_expired",
+        details={"hours": hours},
+    )
+    if letter is None:
+        return False
+    _tell_signer(
+        letter,
+        request,
+        about="kedaluwarsa",
+        title=f"Tanda tangan kedaluwarsa: {letter_label(letter)}",
+        body=(
+            f"Permintaan tanda tangan Anda tidak dapat diselesaikan dalam {hours} jam, sehingga kata "
+            "sandi TTE yang tersimpan sudah dihapus. Surat kembali siap ditandatangani: buka surat dan "
+            "tanda tangani lagi."
+        ),
+    )
+    return True
+
+
+def expire_signing_requests() -> int:
+    """End every request still waiting TTE_REQUEST_TTL_HOURS after it was made (hourly, beat): the
+    passphrase is wiped, the signer told, the letter back to "approved". A second run ends nothing."""
+    cutoff = timezone.now() - timedelta(hours=settings.TTE_REQUEST_TTL_HOURS)
+    stale = SigningRequest.objects.filter(state__in=SigningRequest.LIVE, requested_at__lte=cutoff)
+    return sum(_expire(request) for request in stale.order_by("requested_at", "pk").iterator())
+
+
+def _tell_signer(
+    letter: OutgoingLetter, request: SigningRequest, *, about: str, title: str, body: str
+) -> None:
+    """One notice per request: its key names the request and the moment its passphrase was given."""
+    if letter.signed_by_id is None:
+        return
+    notify(
+        users=[letter.signed_by],
+        key=f"tanda-tangan-{about}:{request.pk}:{request.requested_at:%Y%m%d%H%M%S%f}",
+        title=title,
+        body=body,
+        url=reverse("surat_keluar:letter", args=[letter.pk]),
+    )
+
+
+def letter_label(letter: OutgoingLetter) -> str:
+    """How a message names an outgoing letter: by its number, or by its type and the day it was
+    drafted before it has one; never by its perihal, which a rahasia letter keeps to its readers."""
+    kind = letter.get_letter_type_display()
+    if letter.number:
+        return f"{kind} nomor {letter.number}"
+    return f"konsep {kind} tanggal {formats.date_format(timezone.localdate(letter.created_at))}"
+
+
+@transaction.atomic
+def _store_signed(*, letter_id: int, signed: bytes, request: SigningRequest) -> bool:
     from persuratan.tasks import deliver_outgoing as deliver_outgoing_task
 
     letter = OutgoingLetter.objects.select_for_update().get(pk=letter_id)
     if letter.status == OutgoingLetter.Status.SIGNED:
         return False  # another run stored its PDF first: keep that one
+    done = SigningRequest.objects.filter(
+        pk=request.pk, passphrase_token=request.passphrase_token, state__in=SigningRequest.LIVE
+    ).update(state=SigningRequest.State.DONE, passphrase_token="", error="")
+    if not done:
+        return False  # the request ended while the service signed (it expired): this signature is dropped
     letter.signed_pdf.save(
         f"{letter.opd_id}/{letter.number_year}/{letter.verification_code}.pdf",
         ContentFile(signed),
@@ -416,9 +584,6 @@ def _store_signed(*, letter_id: int, signed: bytes) -> bool:
     letter.signed_at = timezone.now()
     letter.status = OutgoingLetter.Status.SIGNED
     letter.save(update_fields=["signed_pdf", "signed_sha256", "signed_at", "status"])
-    SigningRequest.objects.filter(letter_id=letter_id).update(
-        state=SigningRequest.State.DONE, passphrase_token="", error=""
-    )
     transaction.on_commit(partial(deliver_outgoing_task.delay, letter.pk))
     record_event(
         target=letter,

@@ -175,3 +175,63 @@ def test_a_signature_requested_while_the_national_service_is_down_is_made_and_de
     assert deliver_outgoing.delay(letter.pk).get(timeout=30) == 0
     assert outcome(letter.pk) == signed
     assert national.requests == 1, "the service is not asked to sign twice"
+
+
+def test_a_request_the_service_never_answered_expires_and_is_not_retried_after(
+    national, worker, kadis, letter, settings
+):
+    """The service stays down until the request's expiry: the worker's last try ends it (the
+    passphrase wiped, the letter back to "approved"), and when the service is back nothing runs."""
+    from datetime import timedelta
+
+    from celery.signals import task_prerun, task_retry
+    from django.utils import timezone
+
+    from kantor_virtual.models import Notification
+
+    enrol(user=kadis, passphrase=PASSPHRASE)
+    national.stop()
+    runs, retries = [], []
+
+    def ran(sender=None, args=(), **kwargs):
+        if sender.name == sign_outgoing.name and list(args) == [letter.pk]:
+            runs.append(time.monotonic())
+
+    def retried(sender=None, **kwargs):
+        if sender.name == sign_outgoing.name:
+            retries.append(time.monotonic())
+
+    task_prerun.connect(ran, weak=False)
+    task_retry.connect(retried, weak=False)
+    try:
+        request_signature(actor=kadis, letter=letter, passphrase=PASSPHRASE)
+        wait_for(
+            lambda: SigningRequest.objects.filter(
+                letter=letter, state=SigningRequest.State.WAITING_SERVICE
+            ).exists(),
+            what="the worker did not meet the closed port",
+        )
+        # The request was made TTE_REQUEST_TTL_HOURS ago but for five seconds.
+        made = timezone.now() - timedelta(hours=settings.TTE_REQUEST_TTL_HOURS, seconds=-5)
+        SigningRequest.objects.filter(letter=letter).update(requested_at=made)
+        wait_for(
+            lambda: SigningRequest.objects.filter(letter=letter, state=SigningRequest.State.EXPIRED).exists(),
+            what="the request did not expire at its time",
+            seconds=30,
+        )
+        assert len(runs) >= 2 and len(retries) == len(runs) - 1, "every run but the last asked to retry"
+        ended_after = len(runs)
+
+        national.start()
+        time.sleep(6)  # longer than any wait the backoff could have asked for at this point
+        assert len(runs) == ended_after, "nothing ran after the expiry"
+    finally:
+        task_prerun.disconnect(ran)
+        task_retry.disconnect(retried)
+
+    expired = outcome(letter.pk)
+    assert expired["request"] == (SigningRequest.State.EXPIRED, ""), "the passphrase is wiped"
+    assert expired["status"] == OutgoingLetter.Status.APPROVED
+    assert expired["signed"] == ("", "", None) and expired["incoming"] == []
+    assert national.requests == 0, "the service is never asked for the expired request"
+    assert Notification.objects.filter(user=kadis, key__startswith="tanda-tangan-kedaluwarsa:").count() == 1
