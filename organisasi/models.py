@@ -217,6 +217,16 @@ class Assignment(models.Model):
     start = models.DateField("mulai")
     end = models.DateField("sampai", null=True, blank=True, help_text="Kosong: sampai ada keputusan lain.")
     decree_number = models.CharField("nomor SK / surat perintah", max_length=100, blank=True)
+    # Who made the appointment; empty for the system's own loaders (demo, benchmark, the server's
+    # import command) and for appointments recorded before this was kept.
+    appointed_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="ditetapkan oleh",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -257,6 +267,8 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["user", "start"], name="assignment_user_start"),
             models.Index(fields=["position", "start"], name="assignment_position_start"),
+            # Admin SPBE's "Penugasan terbaru": newest first, keyset pages on (created_at, id).
+            models.Index(fields=["created_at", "id"], name="assignment_created"),
         ]
 
     def __str__(self) -> str:

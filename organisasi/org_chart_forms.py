@@ -144,7 +144,12 @@ class AssignDefinitiveForm(PersonSearchForm):
         required=False,
         help_text="Kosongkan bila sampai ada keputusan lain.",
     )
-    decree_number = forms.CharField(label="Nomor SK", max_length=100, required=False)
+    decree_number = forms.CharField(
+        label="Nomor SK",
+        max_length=100,
+        help_text="Nomor SK pengangkatan dalam jabatan yang menjadi dasar penetapan ini.",
+        error_messages={"required": "Isi nomor SK yang menjadi dasar penugasan ini."},
+    )
 
 
 class AppointActingForm(PersonSearchForm):
@@ -158,7 +163,12 @@ class AppointActingForm(PersonSearchForm):
     )
     start = forms.DateField(label="Mulai", widget=DateInput)
     end = forms.DateField(label="Sampai", widget=DateInput)
-    decree_number = forms.CharField(label="Nomor surat perintah", max_length=100, required=False)
+    decree_number = forms.CharField(
+        label="Nomor surat perintah",
+        max_length=100,
+        help_text="Nomor surat perintah Plt/Plh yang menjadi dasar penunjukan ini.",
+        error_messages={"required": "Isi nomor surat perintah yang menjadi dasar penugasan ini."},
+    )
 
 
 class EndAssignmentForm(StyledForm):
@@ -174,7 +184,8 @@ class ImportForm(StyledForm):
     pegawai = CsvFileField(
         label="Berkas pegawai (CSV)",
         required=False,
-        help_text="Kolom: nip, nama, email, kode_jabatan, status, mulai, selesai.",
+        help_text="Kolom: nip, nama, email, kode_jabatan, status, mulai, selesai, nomor_sk "
+        "(wajib untuk setiap penugasan baru).",
     )
 
     def clean(self) -> dict:

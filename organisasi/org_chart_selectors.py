@@ -1,23 +1,31 @@
-"""Reads for the org chart pages: the position tree of an OPD, choices for its forms, people search.
+"""Reads for the org chart pages: the position tree of an OPD, choices for its forms, people search,
+and the province's recent appointments.
 
-Callers have already checked that the user administers the OPD (organisasi.selectors.opds_administered_by).
+Callers have already checked that the user administers the OPD (organisasi.selectors.opds_administered_by);
+`recent_appointments` checks its reader itself.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.utils import timezone
 
+from kantor_virtual.pagination import Cursor
 from organisasi.models import Assignment, Opd, Position, Unit, User
+from organisasi.people_selectors import Row
+from organisasi.selectors import is_admin
 
 # Positions of other OPDs that may head a position of this one: the province-level chain
 # (Gubernur, Sekda, Asisten), i.e. struktural posts at the top of the tree or of eselon I–II.a.
 PROVINCE_LEVEL_ESELON = ("I.a", "I.b", "II.a")
 PEOPLE_SEARCH_MIN_LENGTH = 3
 PEOPLE_SEARCH_LIMIT = 10
+RECENT_DAYS = 90
+RECENT_PAGE_SIZE = 50
 
 
 @dataclass
@@ -131,3 +139,31 @@ def people_matching(*, query: str, limit: int = PEOPLE_SEARCH_LIMIT) -> list[Use
         .filter(Q(nip__startswith=compact) | Q(full_name__icontains=query) | Q(email__iexact=query))
         .order_by("full_name", "pk")[:limit]
     )
+
+
+def recent_appointment_rows(*, user: User, after: Cursor | None = None) -> QuerySet[Assignment]:
+    """Every appointment recorded in the last 90 days across the province, newest first, for the
+    SPBE team (admin) only: anyone else gets none. The order is the index (created_at, id), read
+    backwards; `after` is the (created_at, id) of the last row shown."""
+    if not is_admin(user=user):
+        return Assignment.objects.none()
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    rows = (
+        Assignment.objects.filter(created_at__gte=since)
+        .select_related("user", "position", "position__opd", "appointed_by")
+        .order_by("-created_at", "-id")
+    )
+    if after is not None:
+        # `(created_at, id) < (…, …)`: one range of the index, where an OR would be a filter.
+        rows = rows.alias(place=Row(F("created_at"), F("id"))).filter(
+            place__lt=Row(Value(after[0]), Value(after[1]))
+        )
+    return rows
+
+
+def recent_appointments(
+    *, user: User, after: Cursor | None = None, limit: int = RECENT_PAGE_SIZE
+) -> tuple[list[Assignment], Assignment | None]:
+    """One page of `recent_appointment_rows` in one query, and its last row when another page follows."""
+    page = list(recent_appointment_rows(user=user, after=after)[: limit + 1])
+    return page[:limit], (page[limit - 1] if len(page) > limit else None)

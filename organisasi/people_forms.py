@@ -65,6 +65,12 @@ class PersonForm(StyledForm):
         widget=DateInput,
         help_text="Kosongkan untuk hari ini.",
     )
+    decree_number = forms.CharField(
+        label="Nomor SK",
+        max_length=100,
+        required=False,
+        help_text="Nomor SK pengangkatan dalam jabatan; wajib bila jabatan definitif dipilih.",
+    )
 
     def __init__(self, *args, opds, opd: Opd, on, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -77,6 +83,12 @@ class PersonForm(StyledForm):
             .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
             .order_by("order", "name", "pk")
         )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("position") and not (cleaned.get("decree_number") or "").strip():
+            self.add_error("decree_number", "Isi nomor SK pengangkatan dalam jabatan ini.")
+        return cleaned
 
     def person(self) -> dict:
         """The answers as organisasi.services.create_person takes them."""

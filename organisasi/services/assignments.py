@@ -1,4 +1,10 @@
-"""Who holds a position: the definitive holder, a Plt (vacancy) or a Plh (temporary absence)."""
+"""Who holds a position: the definitive holder, a Plt (vacancy) or a Plh (temporary absence).
+
+Every appointment is made by someone other than the appointee, rests on a decree (nomor SK for a
+definitive holder, nomor surat perintah for a Plt/Plh) and is announced: the appointee, the
+position's definitive holder and every admin SPBE are told. Only the system's own loaders (the
+`SYSTEM` actor) appoint without a decree number.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,16 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from kantor_virtual.errors import Refused
+from kantor_virtual.notifications import Notice, notify_each
 from kantor_virtual.timeline import record_event
-from organisasi.models import Assignment, Position, User
-from organisasi.services.common import event_actor, format_day, refusal_for, require_admin_of
+from organisasi.models import Assignment, Position, RoleGrant, User
+from organisasi.services.common import SYSTEM, event_actor, format_day, refusal_for, require_admin_of
+
+DECREE_MAX_LENGTH = Assignment._meta.get_field("decree_number").max_length
 
 
 @transaction.atomic
@@ -78,6 +89,33 @@ def _covers(periods: list[tuple[date, date | None]], start: date, end: date) -> 
     return day > end
 
 
+def decree_label(kind: str) -> str:
+    """What the decree of an appointment is called: an SK for a definitive holder, a surat perintah
+    for a Plt/Plh."""
+    return "nomor SK" if kind == Assignment.Kind.DEFINITIVE else "nomor surat perintah"
+
+
+def check_appointment(*, actor, user: User, kind: str, decree_number: str) -> str:
+    """The rules every appointment meets before anything is looked up: nobody appoints themselves,
+    and a person appoints only on a decree. Returns the decree number as it will be recorded."""
+    if actor is not SYSTEM and getattr(actor, "pk", None) == user.pk:
+        raise Refused(
+            "Anda tidak dapat menetapkan atau menunjuk diri sendiri. Penugasan Anda ditetapkan oleh "
+            "admin lain.",
+            code="self_appointment",
+        )
+    decree_number = " ".join((decree_number or "").split())
+    if not decree_number and actor is not SYSTEM:
+        raise Refused(f"Isi {decree_label(kind)} yang menjadi dasar penugasan ini.", code="decree_required")
+    if len(decree_number) > DECREE_MAX_LENGTH:
+        label = decree_label(kind)
+        raise Refused(
+            f"{label[0].upper()}{label[1:]} terlalu panjang (paling banyak {DECREE_MAX_LENGTH} karakter).",
+            code="decree_too_long",
+        )
+    return decree_number
+
+
 def _assign(
     *,
     actor,
@@ -88,6 +126,7 @@ def _assign(
     end: date | None,
     decree_number: str,
 ) -> Assignment:
+    decree_number = check_appointment(actor=actor, user=user, kind=kind, decree_number=decree_number)
     if end is not None and end < start:
         raise Refused("Tanggal selesai tidak boleh sebelum tanggal mulai.", code="end_before_start")
     if kind != Assignment.Kind.DEFINITIVE and end is None:
@@ -132,7 +171,8 @@ def _assign(
                 kind=kind,
                 start=start,
                 end=end,
-                decree_number=(decree_number or "").strip(),
+                decree_number=decree_number,
+                appointed_by=event_actor(actor),
             )
     except IntegrityError as error:
         raise refusal_for(error) from error
@@ -151,7 +191,97 @@ def _assign(
             "nomor": assignment.decree_number,
         },
     )
+    _announce(assignment, actor=actor)
     return assignment
+
+
+def _announce(assignment: Assignment, *, actor) -> None:
+    """Tell the appointee, the position's definitive holder and every admin SPBE, once each.
+
+    The holder told is whoever holds the position definitively today or on any day of the
+    appointment (the one a Plh stands in for, the one a new holder succeeds), other than the
+    appointee. One key per assignment: a person who is both holder and admin hears it once, in the
+    words meant for the holder. The rows are written in the appointment's transaction (a refused
+    import row takes its notices with it); their e-mails leave after commit.
+    """
+    position, user = assignment.position, assignment.user
+    today = timezone.localdate()
+    first_day = min(today, assignment.start)
+    last_day = None if assignment.end is None else max(today, assignment.end)
+    holders = (
+        Assignment.objects.filter(position=position, kind=Assignment.Kind.DEFINITIVE, user__is_active=True)
+        .filter(Q(end__isnull=True) | Q(end__gte=first_day))
+        .exclude(user=user)
+        .select_related("user")
+    )
+    if last_day is not None:
+        holders = holders.filter(start__lte=last_day)
+    admins = User.objects.filter(
+        Q(is_superuser=True) | Q(role_grants__role=RoleGrant.Role.ADMIN), is_active=True
+    ).distinct()
+
+    with translation.override("id"):
+        text = _appointment_text(assignment, actor=actor)
+    key = f"penugasan:{assignment.pk}"
+    appointed_as = f"{_kind_prefix(assignment.kind)}{position.name}"
+    notices: dict[int, Notice] = {}
+    if user.is_active:
+        notices[user.pk] = Notice(
+            user=user, key=key, title=f"Anda ditugaskan sebagai {appointed_as}", body=text
+        )
+    for holder in holders:
+        notices.setdefault(
+            holder.user_id,
+            Notice(
+                user=holder.user,
+                key=key,
+                title=f"{user.get_full_name()} ditugaskan sebagai {appointed_as}, jabatan Anda",
+                body=text,
+            ),
+        )
+    recent = reverse("organisasi:org_chart_appointments")
+    for admin in admins:
+        notices.setdefault(
+            admin.pk,
+            Notice(
+                user=admin,
+                key=key,
+                title=f"Penugasan baru: {user.get_full_name()} sebagai {appointed_as}",
+                body=text,
+                url=recent,
+            ),
+        )
+    notify_each(notices=notices.values())
+
+
+def _kind_prefix(kind: str) -> str:
+    return {Assignment.Kind.PLT: "Plt. ", Assignment.Kind.PLH: "Plh. "}.get(kind, "")
+
+
+def _appointment_text(assignment: Assignment, *, actor) -> str:
+    """The notice's body: who, as what, of which position, from when to when, on which decree, by whom."""
+    position, user = assignment.position, assignment.user
+    nip = f" (NIP {user.nip})" if user.nip else ""
+    verb = (
+        "ditetapkan sebagai pejabat definitif"
+        if assignment.kind == Assignment.Kind.DEFINITIVE
+        else f"ditunjuk sebagai {assignment.get_kind_display()}"
+    )
+    period = (
+        f"mulai {format_day(assignment.start)} sampai {format_day(assignment.end)}"
+        if assignment.end
+        else f"mulai {format_day(assignment.start)} sampai ada keputusan lain"
+    )
+    label = decree_label(assignment.kind)
+    decree = (
+        f"berdasarkan {label} {assignment.decree_number}" if assignment.decree_number else f"tanpa {label}"
+    )
+    by = "sistem" if actor is SYSTEM else actor.get_full_name()
+    opd = position.opd.short_name or position.opd.name
+    return (
+        f"{user.get_full_name()}{nip} {verb} {position.name} ({opd}) {period}, {decree}. "
+        f"Dicatat di Kantor Virtual oleh {by}."
+    )
 
 
 @transaction.atomic

@@ -1,4 +1,9 @@
-"""Importing an OPD's org chart from two CSV files: positions, and people with their assignments."""
+"""Importing an OPD's org chart from two CSV files: positions, and people with their assignments.
+
+An assignment the people file creates rests on its decree (column nomor_sk: the SK of a definitive
+holder, the surat perintah of a Plt/Plh), whoever imports; a row naming the admin who imports is
+refused, as every appointment of oneself is.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +22,8 @@ from kantor_virtual.csv_files import read_rows
 from kantor_virtual.errors import Refused
 from kantor_virtual.timeline import record_event
 from organisasi.models import Assignment, Opd, Position, Unit, User
-from organisasi.services.assignments import _assign, _change_end
-from organisasi.services.common import event_actor, refusal_for, require_admin_of
+from organisasi.services.assignments import DECREE_MAX_LENGTH, _assign, _change_end
+from organisasi.services.common import SYSTEM, event_actor, refusal_for, require_admin_of
 from organisasi.services.people import PasswordLink, offer_first_password_links
 from organisasi.services.positions import _create_position, _move_position, _update_position
 
@@ -96,12 +101,18 @@ class ImportReport:
 
 POSITION_COLUMNS = ("kode", "nama", "jenis", "kode_atasan", "unit", "eselon", "kepala_opd")
 POSITION_REQUIRED_COLUMNS = ("kode", "nama", "jenis")
-PEOPLE_COLUMNS = ("nip", "nama", "email", "kode_jabatan", "status", "mulai", "selesai")
+PEOPLE_COLUMNS = ("nip", "nama", "email", "kode_jabatan", "status", "mulai", "selesai", "nomor_sk")
 PEOPLE_REQUIRED_COLUMNS = ("nip", "nama", "kode_jabatan", "status", "mulai")
 ESELON_PATTERN = re.compile(r"^(I|II|III|IV|V)\.?\s*([AaBb])$")
 TRUE_WORDS = {"ya", "y", "1", "true", "benar", "iya"}
 FALSE_WORDS = {"", "tidak", "t", "n", "0", "false", "salah", "bukan"}
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
+NO_DECREE = {
+    Assignment.Kind.DEFINITIVE: "Kolom nomor_sk wajib diisi untuk penugasan baru: nomor SK pengangkatan "
+    "dalam jabatan.",
+    Assignment.Kind.PLT: "Kolom nomor_sk wajib diisi untuk penugasan baru: nomor surat perintah Plt.",
+    Assignment.Kind.PLH: "Kolom nomor_sk wajib diisi untuk penugasan baru: nomor surat perintah Plh.",
+}
 
 
 def _parse_date(value: str) -> date | None:
@@ -145,6 +156,7 @@ class _PersonRow:
     kind: str
     start: date
     end: date | None
+    decree_number: str
 
 
 class _RollBack(Exception):
@@ -199,7 +211,9 @@ def import_org_chart(
         for p in Position.objects.filter(Q(opd=opd) | Q(code__in=referenced - {""})).select_related("opd")
     }
     positions = _check_position_rows(position_rows, opd=opd, known=known, report=report)
-    people = _check_people_rows(people_rows, opd=opd, known=known, file_codes=file_codes, report=report)
+    people = _check_people_rows(
+        people_rows, actor=actor, opd=opd, known=known, file_codes=file_codes, report=report
+    )
 
     try:
         with transaction.atomic():
@@ -342,11 +356,14 @@ def _check_tree(
 def _check_people_rows(
     rows: list[tuple[int, dict[str, str]]],
     *,
+    actor,
     opd: Opd,
     known: dict[str, Position],
     file_codes: set[str],
     report: ImportReport,
 ) -> list[_PersonRow]:
+    # Whoever imports is matched by NIP, as every row is: their own row would appoint themselves.
+    own_nip = None if actor is SYSTEM else actor.nip
     emails = {(row.get("email") or "").lower() for _, row in rows} - {""}
     owner_of_email: dict[str, str | None] = {}
     if emails:
@@ -367,6 +384,11 @@ def _check_people_rows(
         code, kind = row["kode_jabatan"], row["status"].lower()
         if not re.fullmatch(r"[0-9]{18}", nip):
             problems.append(f"NIP harus 18 angka (tertulis '{row['nip']}').")
+        elif own_nip and nip == own_nip:
+            problems.append(
+                "Baris ini menugaskan Anda sendiri: tidak seorang pun menetapkan atau menunjuk dirinya "
+                "sendiri. Hapus baris ini; penugasan Anda ditetapkan oleh admin lain."
+            )
         if not name:
             problems.append("Kolom nama wajib diisi.")
         elif len(name) > User._meta.get_field("full_name").max_length:
@@ -413,10 +435,13 @@ def _check_people_rows(
             problems.append("Tanggal selesai wajib diisi untuk Plt/Plh.")
         if start and end and end < start:
             problems.append("Tanggal selesai sebelum tanggal mulai.")
+        decree_number = " ".join((row.get("nomor_sk") or "").split())
+        if len(decree_number) > DECREE_MAX_LENGTH:
+            problems.append(f"Nomor SK terlalu panjang (paling banyak {DECREE_MAX_LENGTH} karakter).")
         if problems:
             report.refuse("pegawai", line, " ".join(problems))
             continue
-        good.append(_PersonRow(line, nip, name, email, code, kind, start, end))
+        good.append(_PersonRow(line, nip, name, email, code, kind, start, end, decree_number))
     return good
 
 
@@ -550,6 +575,9 @@ def _apply_people(
                 report.new_people.append(user)
             key = (user.pk, position.pk, row.kind, row.start)
             if key not in existing:
+                # Whoever imports, the server's operator included: a new assignment rests on a decree.
+                if not row.decree_number:
+                    raise Refused(NO_DECREE[row.kind], code="decree_required")
                 existing[key] = _assign(
                     actor=actor,
                     position=position,
@@ -557,7 +585,7 @@ def _apply_people(
                     kind=row.kind,
                     start=row.start,
                     end=row.end,
-                    decree_number="",
+                    decree_number=row.decree_number,
                 )
                 report.assignments_created += 1
             elif existing[key].end != row.end:

@@ -140,16 +140,21 @@ def create_person(
     nik: str = "",
     position: Position | None = None,
     start: date | None = None,
+    decree_number: str = "",
 ) -> NewPerson:
     """Add a member of staff to `opd` (their OPD induk), optionally holding `position` definitively
-    from `start` (today by default). They get a link to set their first password: e-mailed when they
-    have an address, otherwise shown once to the admin (`NewPerson.password_link`)."""
+    from `start` (today by default) on the SK `decree_number`. They get a link to set their first
+    password: e-mailed when they have an address, otherwise shown once to the admin
+    (`NewPerson.password_link`)."""
     require_admin_of(actor=actor, opd_id=opd.pk)
     identity = _clean_identity(nip=nip, nik=nik, email=email, full_name=full_name, employment=employment)
     if position is not None and position.opd_id != opd.pk:
         raise Refused(
             "Jabatan definitif harus jabatan di OPD induk pegawai ini.", code="position_outside_opd"
         )
+    if position is not None and not (decree_number or "").strip() and actor is not SYSTEM:
+        # Checked before the account is made, for a clear message; assign_definitive says it too.
+        raise Refused("Isi nomor SK pengangkatan dalam jabatan ini.", code="decree_required")
     # Checked first for a clear message; the unique constraints below are the real guard.
     if identity["nip"] and User.objects.filter(Q(nip=identity["nip"]) | Q(username=identity["nip"])).exists():
         raise Refused("NIP itu sudah terdaftar untuk pengguna lain.", code="nip_taken")
@@ -182,7 +187,13 @@ def create_person(
         details={"sumber": "formulir", "opd": opd.code},
     )
     if position is not None:
-        assign_definitive(actor=actor, position=position, user=person, start=start or timezone.localdate())
+        assign_definitive(
+            actor=actor,
+            position=position,
+            user=person,
+            start=start or timezone.localdate(),
+            decree_number=decree_number,
+        )
     return NewPerson(
         person=person, password_link=_offer_password_link(actor=actor, person=person, first=True)
     )

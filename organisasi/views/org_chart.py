@@ -1,8 +1,10 @@
-"""The org chart pages for admin_opd: the position tree, positions, assignments, Plt/Plh, CSV import.
+"""The org chart pages for admin_opd: the position tree, positions, assignments, Plt/Plh, CSV import;
+and for admin SPBE, every appointment of the province in the last 90 days ("Penugasan terbaru").
 
 Every page is scoped through opds_administered_by: a position or OPD the user does not administer
-is a 404, the same answer as one that does not exist. Each form posts normally (redirect after
-success); with htmx it gets the refreshed panel back instead.
+is a 404, the same answer as one that does not exist; "Penugasan terbaru" is a 404 to anyone but
+admin SPBE. Each form posts normally (redirect after success); with htmx it gets the refreshed panel
+back instead.
 """
 
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kantor_virtual.errors import Refused
+from kantor_virtual.pagination import make_cursor, parse_cursor
 from organisasi.models import Assignment, Opd, Position
 from organisasi.org_chart_forms import (
     AppointActingForm,
@@ -29,12 +32,14 @@ from organisasi.org_chart_forms import (
     PositionForm,
 )
 from organisasi.org_chart_selectors import (
+    RECENT_DAYS,
     holders_from,
     past_assignments,
     people_matching,
     position_tree,
+    recent_appointments,
 )
-from organisasi.selectors import opds_administered_by
+from organisasi.selectors import is_admin, opds_administered_by
 from organisasi.services import (
     appoint_acting,
     assign_definitive,
@@ -285,6 +290,22 @@ def import_chart(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@login_required
+@require_GET
+def appointments(request: HttpRequest) -> HttpResponse:
+    """Who was appointed to what in the last 90 days, province-wide, newest first: admin SPBE only."""
+    if not is_admin(user=request.user):
+        raise Http404
+    rows, last = recent_appointments(user=request.user, after=parse_cursor(request.GET.get("setelah")))
+    context = {
+        "appointments": rows,
+        "days": RECENT_DAYS,
+        "next_after": make_cursor(last.created_at, last.pk) if last is not None else None,
+        "later_page": "setelah" in request.GET,
+    }
+    return render(request, "organisasi/org_chart/appointments.html", context)
+
+
 urlpatterns = [
     path("", org_chart, name="org_chart"),
     path("jabatan/baru/", position_create, name="org_chart_position_create"),
@@ -296,4 +317,5 @@ urlpatterns = [
     path("penugasan/<int:pk>/akhiri/", assignment_end, name="org_chart_assignment_end"),
     path("pegawai/", people_search, name="org_chart_people"),
     path("impor/", import_chart, name="org_chart_import"),
+    path("penugasan/", appointments, name="org_chart_appointments"),
 ]

@@ -56,6 +56,8 @@ REFUSED_FIELD = {
     "position_outside_opd": "position",
     "position_has_definitive": "position",
     "position_closed": "position",
+    "decree_required": "decree_number",
+    "decree_too_long": "decree_number",
 }
 
 

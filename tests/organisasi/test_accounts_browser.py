@@ -19,8 +19,8 @@ POSITIONS = """kode,nama,jenis,kode_atasan,unit,eselon,kepala_opd
 KOM-KADIS,Kepala Dinas Komunikasi dan Informatika,struktural,,,II.a,ya
 KOM-PRAKOM,Pranata Komputer Ahli Muda,fungsional,KOM-KADIS,Bidang Aplikasi,,
 """
-PEOPLE = """nip,nama,email,kode_jabatan,status,mulai,selesai
-199007202015032003,Rina Kartika,,KOM-PRAKOM,definitif,2020-03-01,
+PEOPLE = """nip,nama,email,kode_jabatan,status,mulai,selesai,nomor_sk
+199007202015032003,Rina Kartika,,KOM-PRAKOM,definitif,2020-03-01,,821.2/0101/BKD/2020
 """
 
 

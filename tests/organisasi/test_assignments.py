@@ -54,10 +54,24 @@ def test_the_service_explains_an_overlap_and_allows_the_next_holder_after_the_la
     )
 
     with pytest.raises(Refused) as same_position:
-        assign_definitive(actor=admin, position=kadis, user=second, start=today)
+        assign_definitive(
+            actor=admin, position=kadis, user=second, start=today, decree_number="821.2/1/BKD/2026"
+        )
     with pytest.raises(Refused) as same_person:
-        assign_definitive(actor=admin, position=sekdis, user=first, start=today - timedelta(days=1))
-    successor = assign_definitive(actor=admin, position=kadis, user=second, start=today + timedelta(days=1))
+        assign_definitive(
+            actor=admin,
+            position=sekdis,
+            user=first,
+            start=today - timedelta(days=1),
+            decree_number="821.2/1/BKD/2026",
+        )
+    successor = assign_definitive(
+        actor=admin,
+        position=kadis,
+        user=second,
+        start=today + timedelta(days=1),
+        decree_number="821.2/1/BKD/2026",
+    )
 
     assert same_position.value.code == "position_has_definitive"
     assert (
@@ -72,7 +86,13 @@ def test_the_service_explains_an_overlap_and_allows_the_next_holder_after_the_la
 def test_a_position_has_one_plt_or_plh_at_a_time(admin, make_position, make_user, today):
     kabid = make_position(name="Kepala Bidang")
     appoint_acting(
-        actor=admin, position=kabid, user=make_user(), kind="plt", start=today, end=today + timedelta(days=10)
+        actor=admin,
+        position=kabid,
+        user=make_user(),
+        kind="plt",
+        start=today,
+        end=today + timedelta(days=10),
+        decree_number="800/1/BKD/2026",
     )
 
     with pytest.raises(Refused) as second_plt:
@@ -83,6 +103,7 @@ def test_a_position_has_one_plt_or_plh_at_a_time(admin, make_position, make_user
             kind="plt",
             start=today + timedelta(days=10),
             end=today + timedelta(days=20),
+            decree_number="800/1/BKD/2026",
         )
 
     assert second_plt.value.code == "position_has_acting"
@@ -94,9 +115,21 @@ def test_a_person_may_hold_one_post_and_act_as_plt_of_another_at_the_same_time(
     sekdis, kabid = make_position(name="Sekretaris Dinas"), make_position(name="Kepala Bidang Statistik")
     person = make_user()
 
-    assign_definitive(actor=admin, position=sekdis, user=person, start=today - timedelta(days=200))
+    assign_definitive(
+        actor=admin,
+        position=sekdis,
+        user=person,
+        start=today - timedelta(days=200),
+        decree_number="821.2/1/BKD/2026",
+    )
     appoint_acting(
-        actor=admin, position=kabid, user=person, kind="plt", start=today, end=today + timedelta(days=90)
+        actor=admin,
+        position=kabid,
+        user=person,
+        kind="plt",
+        start=today,
+        end=today + timedelta(days=90),
+        decree_number="800/1/BKD/2026",
     )
 
     held = {position.pk: position.held_as for position in positions_for(user=person, on=today)}
@@ -107,7 +140,15 @@ def test_a_plt_acts_for_the_position_only_inside_the_date_range(admin, make_posi
     kabid = make_position(name="Kepala Bidang")
     plt = make_user()
     start, end = today + timedelta(days=5), today + timedelta(days=20)
-    appoint_acting(actor=admin, position=kabid, user=plt, kind="plt", start=start, end=end)
+    appoint_acting(
+        actor=admin,
+        position=kabid,
+        user=plt,
+        kind="plt",
+        start=start,
+        end=end,
+        decree_number="800/1/BKD/2026",
+    )
 
     def acts_on(day):
         return kabid.pk in {position.pk for position in positions_for(user=plt, on=day)}

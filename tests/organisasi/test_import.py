@@ -19,11 +19,11 @@ KOM-KABID-IKP,Kepala Bidang Informasi dan Komunikasi Publik,struktural,KOM-KADIS
 KOM-PRAKOM,Pranata Komputer Ahli Muda,fungsional,KOM-KABID-IKP,Bidang IKP,,
 """
 
-PEOPLE = """nip,nama,email,kode_jabatan,status,mulai,selesai
-197501012000031001,Siti Rahmawati,siti@kominfos.go.id,KOM-KADIS,definitif,2024-01-02,
-198203152006041002,Budi Santoso,budi@kominfos.go.id,KOM-SEKDIS,definitif,02-01-2024,
-198203152006041002,Budi Santoso,budi@kominfos.go.id,KOM-KABID-IKP,plt,2026-11-01,2026-12-31
-199007202015032003,Rina Kartika,,KOM-PRAKOM,definitif,2020-03-01,
+PEOPLE = """nip,nama,email,kode_jabatan,status,mulai,selesai,nomor_sk
+197501012000031001,Siti Rahmawati,siti@kominfos.go.id,KOM-KADIS,definitif,2024-01-02,,821.2/0012/BKD/2024
+198203152006041002,Budi Santoso,budi@kominfos.go.id,KOM-SEKDIS,definitif,02-01-2024,,821.2/0013/BKD/2024
+198203152006041002,Budi Santoso,budi@kominfos.go.id,KOM-KABID-IKP,plt,2026-11-01,2026-12-31,800/145/BKD/2026
+199007202015032003,Rina Kartika,,KOM-PRAKOM,definitif,2020-03-01,,821.2/0101/BKD/2020
 """
 
 
@@ -124,16 +124,16 @@ KOM-Z,Jabatan Z,struktural,KOM-W,,,
 KOM-W,Jabatan W,struktural,KOM-KADIS,,IX.z,
 KOM-V,Jabatan V,pelaksana,KOM-KADIS,,,mungkin
 """
-    people = """nip;nama;email;kode_jabatan;status;mulai;selesai
-12345;Pendek;;KOM-KADIS;definitif;2024-01-01;
-197501012000031001;Siti;;KOM-KADIS;kepala;2024-01-01;
-197501012000031001;Siti;;KOM-KADIS;definitif;2024-13-45;
-198203152006041002;Budi;;KOM-KADIS;plt;2024-02-01;2024-01-01
-198203152006041002;Budi;;KOM-TIDAK-ADA;definitif;2024-01-01;
-198801012010011003;Ani;;DINSOS-KADIS;definitif;2024-01-01;
-199007202015032003;Rina;;KOM-KADIS;plh;2024-01-01;
-199201012016012004;Dewi;bukan-surel;KOM-KADIS;definitif;2024-01-01;
-199301012017012005;Eko;;KOM-KADIS;definitif;2024-01-01;
+    people = """nip;nama;email;kode_jabatan;status;mulai;selesai;nomor_sk
+12345;Pendek;;KOM-KADIS;definitif;2024-01-01;;821.2/1/BKD/2024
+197501012000031001;Siti;;KOM-KADIS;kepala;2024-01-01;;821.2/1/BKD/2024
+197501012000031001;Siti;;KOM-KADIS;definitif;2024-13-45;;821.2/1/BKD/2024
+198203152006041002;Budi;;KOM-KADIS;plt;2024-02-01;2024-01-01;821.2/1/BKD/2024
+198203152006041002;Budi;;KOM-TIDAK-ADA;definitif;2024-01-01;;821.2/1/BKD/2024
+198801012010011003;Ani;;DINSOS-KADIS;definitif;2024-01-01;;821.2/1/BKD/2024
+199007202015032003;Rina;;KOM-KADIS;plh;2024-01-01;;821.2/1/BKD/2024
+199201012016012004;Dewi;bukan-surel;KOM-KADIS;definitif;2024-01-01;;821.2/1/BKD/2024
+199301012017012005;Eko;;KOM-KADIS;definitif;2024-01-01;;821.2/1/BKD/2024
 """
     before = counts()
 
@@ -171,12 +171,12 @@ def test_rules_of_the_database_are_reported_per_row_too_and_nothing_is_imported(
 ):
     kabid = make_position(code="KOM-KABID", name="Kepala Bidang")
     make_user(holds=kabid, since=date(2020, 1, 1))
-    people = """nip,nama,email,kode_jabatan,status,mulai,selesai
-197501012000031001,Siti Rahmawati,,KOM-KABID,definitif,2024-01-02,
-198203152006041002,Budi Santoso,,KOM-SEKDIS,definitif,2024-01-02,
-199007202015032003,Rina Kartika,,KOM-SEKDIS,definitif,2025-06-01,
-199301012017012005,Eko Prasetyo,,KOM-SEKDIS,plh,2024-03-01,2024-03-10
-199401012018012006,Wati Lestari,,KOM-KABID,plt,2024-03-01,2024-03-10
+    people = """nip,nama,email,kode_jabatan,status,mulai,selesai,nomor_sk
+197501012000031001,Siti Rahmawati,,KOM-KABID,definitif,2024-01-02,,821.2/1/BKD/2024
+198203152006041002,Budi Santoso,,KOM-SEKDIS,definitif,2024-01-02,,821.2/2/BKD/2024
+199007202015032003,Rina Kartika,,KOM-SEKDIS,definitif,2025-06-01,,821.2/3/BKD/2025
+199301012017012005,Eko Prasetyo,,KOM-SEKDIS,plh,2024-03-01,2024-03-10,800/4/BKD/2024
+199401012018012006,Wati Lestari,,KOM-KABID,plt,2024-03-01,2024-03-10,800/5/BKD/2024
 """
     positions = "kode,nama,jenis,kode_atasan\nKOM-SEKDIS,Sekretaris Dinas,struktural,\n"
     before = counts()
@@ -298,9 +298,9 @@ def test_the_management_command_fails_with_the_report_and_changes_nothing(opd, t
 def test_an_acting_appointment_in_the_file_follows_the_plt_and_plh_rules(admin, opd, today):
     week_end = (today + timedelta(days=6)).isoformat()
     people = (
-        "nip,nama,email,kode_jabatan,status,mulai,selesai\n"
-        f"197501012000031001,Siti Rahmawati,,KOM-KADIS,definitif,2024-01-02,\n"
-        f"198203152006041002,Budi Santoso,,KOM-KADIS,plh,{today.isoformat()},{week_end}\n"
+        "nip,nama,email,kode_jabatan,status,mulai,selesai,nomor_sk\n"
+        "197501012000031001,Siti Rahmawati,,KOM-KADIS,definitif,2024-01-02,,821.2/1/BKD/2024\n"
+        f"198203152006041002,Budi Santoso,,KOM-KADIS,plh,{today.isoformat()},{week_end},800/9/BKD/2026\n"
     )
 
     report = import_org_chart(actor=admin, opd=opd, positions_csv_text=POSITIONS, people_csv_text=people)

@@ -82,6 +82,7 @@ def test_a_refused_appointment_keeps_what_was_typed_in_the_browser(
     acting.get_by_label("Sebagai").select_option("plt")
     acting.get_by_label("Mulai").fill(today.isoformat())
     acting.get_by_label("Sampai").fill((today + timedelta(days=3)).isoformat())
+    acting.get_by_label("Nomor surat perintah").fill("800/46/2026")
     acting.get_by_role("button", name="Tunjuk").click()
 
     acting = page.locator("details", has_text="Tunjuk Plt/Plh")

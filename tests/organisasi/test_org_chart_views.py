@@ -209,7 +209,11 @@ def test_a_second_definitive_holder_is_refused_on_the_page_with_the_reason(
 
     response = client.post(
         reverse("organisasi:org_chart_assign", args=[kadis.pk]),
-        {"definitif-user": newcomer.nip, "definitif-start": today.isoformat()},
+        {
+            "definitif-user": newcomer.nip,
+            "definitif-start": today.isoformat(),
+            "definitif-decree_number": "821.2/0042/BKD/2026",
+        },
     )
 
     assert response.status_code == 200

@@ -151,9 +151,17 @@ def test_only_admins_of_the_positions_opd_may_change_it(
         lambda: create_position(actor=actor, opd=opd, name="Baru", kind="pelaksana", parent=kadis),
         lambda: move_position(actor=actor, position=kasi, new_parent=kadis),
         lambda: close_position(actor=actor, position=kasi, on=today),
-        lambda: assign_definitive(actor=actor, position=kabid, user=person, start=today),
+        lambda: assign_definitive(
+            actor=actor, position=kabid, user=person, start=today, decree_number="821.2/1/BKD/2026"
+        ),
         lambda: appoint_acting(
-            actor=actor, position=kabid, user=person, kind="plt", start=today, end=today + timedelta(days=9)
+            actor=actor,
+            position=kabid,
+            user=person,
+            kind="plt",
+            start=today,
+            end=today + timedelta(days=9),
+            decree_number="800/1/BKD/2026",
         ),
     ]
     events_before = Event.objects.count()
@@ -173,7 +181,9 @@ def test_the_province_admin_may_change_any_opd(chain, make_user, grant_role, tod
     _, kabid, _ = chain
     province_admin = grant_role(make_user(), RoleGrant.Role.ADMIN)
 
-    assignment = assign_definitive(actor=province_admin, position=kabid, user=make_user(), start=today)
+    assignment = assign_definitive(
+        actor=province_admin, position=kabid, user=make_user(), start=today, decree_number="821.2/1/BKD/2026"
+    )
 
     assert assignment.position_id == kabid.pk
 
@@ -183,7 +193,13 @@ def test_closing_waits_until_the_position_has_no_holder_and_no_open_subordinate(
 ):
     _, kabid, kasi = chain
     holder = make_user()
-    assignment = assign_definitive(actor=admin, position=kasi, user=holder, start=today - timedelta(days=30))
+    assignment = assign_definitive(
+        actor=admin,
+        position=kasi,
+        user=holder,
+        start=today - timedelta(days=30),
+        decree_number="821.2/1/BKD/2026",
+    )
 
     with pytest.raises(Refused) as with_holder:
         close_position(actor=admin, position=kasi, on=today)
@@ -212,7 +228,9 @@ def test_a_closed_position_takes_no_subordinate_no_holder_and_no_move(admin, opd
         lambda: create_position(actor=admin, opd=opd, name="Staf", kind="pelaksana", parent=kasi),
         lambda: move_position(actor=admin, position=kabid, new_parent=kasi),
         lambda: move_position(actor=admin, position=kasi, new_parent=kadis),
-        lambda: assign_definitive(actor=admin, position=kasi, user=make_user(), start=today),
+        lambda: assign_definitive(
+            actor=admin, position=kasi, user=make_user(), start=today, decree_number="821.2/1/BKD/2026"
+        ),
         lambda: close_position(actor=admin, position=kasi, on=today),
     ]:
         with pytest.raises(Refused) as refusal:
@@ -231,21 +249,43 @@ def test_a_closed_position_takes_no_subordinate_no_holder_and_no_move(admin, opd
 def test_a_plh_stands_in_for_an_absent_holder_and_a_plt_fills_a_vacancy(admin, chain, make_user, today):
     _, kabid, kasi = chain
     holder, stand_in = make_user(), make_user()
-    assign_definitive(actor=admin, position=kabid, user=holder, start=today - timedelta(days=100))
+    assign_definitive(
+        actor=admin,
+        position=kabid,
+        user=holder,
+        start=today - timedelta(days=100),
+        decree_number="821.2/1/BKD/2026",
+    )
     week = {"start": today, "end": today + timedelta(days=6)}
 
     with pytest.raises(Refused) as plt_while_held:
-        appoint_acting(actor=admin, position=kabid, user=stand_in, kind="plt", **week)
+        appoint_acting(
+            actor=admin, position=kabid, user=stand_in, kind="plt", **week, decree_number="800/1/BKD/2026"
+        )
     with pytest.raises(Refused) as plh_while_vacant:
-        appoint_acting(actor=admin, position=kasi, user=stand_in, kind="plh", **week)
+        appoint_acting(
+            actor=admin, position=kasi, user=stand_in, kind="plh", **week, decree_number="800/1/BKD/2026"
+        )
     with pytest.raises(Refused) as holder_for_himself:
-        appoint_acting(actor=admin, position=kabid, user=holder, kind="plh", **week)
+        appoint_acting(
+            actor=admin, position=kabid, user=holder, kind="plh", **week, decree_number="800/1/BKD/2026"
+        )
     with pytest.raises(Refused) as without_end:
-        appoint_acting(actor=admin, position=kasi, user=stand_in, kind="plt", start=today, end=None)
+        appoint_acting(
+            actor=admin,
+            position=kasi,
+            user=stand_in,
+            kind="plt",
+            start=today,
+            end=None,
+            decree_number="800/1/BKD/2026",
+        )
     plh = appoint_acting(
         actor=admin, position=kabid, user=stand_in, kind="plh", decree_number="800/12", **week
     )
-    plt = appoint_acting(actor=admin, position=kasi, user=stand_in, kind="plt", **week)
+    plt = appoint_acting(
+        actor=admin, position=kasi, user=stand_in, kind="plt", **week, decree_number="800/1/BKD/2026"
+    )
 
     assert plt_while_held.value.code == "plt_needs_vacancy"
     assert plh_while_vacant.value.code == "plh_needs_holder"
@@ -259,7 +299,13 @@ def test_a_plh_stands_in_for_an_absent_holder_and_a_plt_fills_a_vacancy(admin, c
 def test_ending_an_assignment_sets_its_last_day_and_never_extends_it(admin, chain, make_user, today):
     _, _, kasi = chain
     plt = appoint_acting(
-        actor=admin, position=kasi, user=make_user(), kind="plt", start=today, end=today + timedelta(days=30)
+        actor=admin,
+        position=kasi,
+        user=make_user(),
+        kind="plt",
+        start=today,
+        end=today + timedelta(days=30),
+        decree_number="800/1/BKD/2026",
     )
 
     with pytest.raises(Refused) as later:

@@ -202,7 +202,14 @@ def test_a_person_without_an_address_is_added_and_their_link_shown_once(client, 
 
     shown = client.post(
         reverse("organisasi:person_create"),
-        {"nip": NIP, "full_name": "Budi Santoso", "employment": "asn", "opd": opd.pk, "position": kasi.pk},
+        {
+            "nip": NIP,
+            "full_name": "Budi Santoso",
+            "employment": "asn",
+            "opd": opd.pk,
+            "position": kasi.pk,
+            "decree_number": "821.2/0042/BKD/2026",
+        },
     )
 
     assert shown.status_code == 200
@@ -211,7 +218,8 @@ def test_a_person_without_an_address_is_added_and_their_link_shown_once(client, 
     assert "Pegawai ditambahkan" in page and "hanya ditampilkan sekali" in page
     person = User.objects.get(nip=NIP)
     assert "/akun/atur-kata-sandi/" in page and person.opd == opd
-    assert person.assignments.get().position == kasi
+    assignment = person.assignments.get()
+    assert (assignment.position, assignment.decree_number) == (kasi, "821.2/0042/BKD/2026")
     again = client.get(reverse("organisasi:person", args=[person.pk])).content.decode()
     assert "/akun/atur-kata-sandi/" not in again, "never shown again"
 

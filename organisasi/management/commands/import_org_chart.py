@@ -12,7 +12,9 @@ from organisasi.services import SYSTEM, import_org_chart
 class Command(BaseCommand):
     help = (
         "Impor jabatan dan pegawai sebuah OPD dari berkas CSV (UTF-8, pemisah koma atau titik koma). "
-        "Bila ada baris yang salah, tidak ada yang diubah dan semua baris yang salah dilaporkan."
+        "Bila ada baris yang salah, tidak ada yang diubah dan semua baris yang salah dilaporkan. "
+        "Setiap penugasan baru di berkas pegawai wajib memiliki nomor_sk (nomor SK untuk definitif, "
+        "nomor surat perintah untuk Plt/Plh); baris yang menugaskan pengguna --oleh sendiri ditolak."
     )
 
     def add_arguments(self, parser) -> None:
@@ -21,7 +23,10 @@ class Command(BaseCommand):
             "--jabatan", type=Path, help="CSV: kode,nama,jenis,kode_atasan,unit,eselon,kepala_opd"
         )
         parser.add_argument(
-            "--pegawai", type=Path, help="CSV: nip,nama,email,kode_jabatan,status,mulai,selesai"
+            "--pegawai",
+            type=Path,
+            help="CSV: nip,nama,email,kode_jabatan,status,mulai,selesai,nomor_sk "
+            "(nomor_sk wajib untuk setiap penugasan baru)",
         )
         parser.add_argument(
             "--oleh",
