@@ -751,6 +751,15 @@ class SigningRequest(models.Model):
         return self.state in self.LIVE
 
 
+class DispatchMeans(models.TextChoices):
+    """How a printed letter leaves the office (recorded on the letter's timeline, not in a column)."""
+
+    COURIER = "kurir", "Kurir"
+    POST = "pos", "Pos"
+    EXPEDITION = "ekspedisi", "Jasa ekspedisi"
+    BY_HAND = "langsung", "Diantar langsung"
+
+
 def _attachment_path(instance: "OutgoingAttachment", filename: str) -> str:
     return f"surat-keluar/{instance.letter.opd_id}/lampiran/{instance.sha256}.{instance.extension}"
 

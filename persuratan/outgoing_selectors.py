@@ -10,10 +10,12 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from kantor_virtual.pagination import Cursor
+from kantor_virtual.timeline import timeline_for
 from organisasi.models import RoleGrant, User
 from organisasi.selectors import position_ids_for, role_scope
 from persuratan.letter_templates import DEFAULT_BODIES, DRAFTABLE_TYPES
 from persuratan.models import (
+    DispatchMeans,
     LetterTemplate,
     OutgoingLetter,
     OutgoingRecipient,
@@ -329,3 +331,71 @@ def envelopes_of(*, user: User, pk: int) -> tuple[OutgoingLetter, list[Envelope]
         key=lambda recipient: (recipient.kind != OutgoingRecipient.Kind.TO, recipient.order, recipient.pk),
     )
     return letter, [_envelope(recipient) for recipient in recipients]
+
+
+# ── Delivery: inboxes, e-mail and paper ──────────────────────────────────────────────────────
+
+
+def goes_by_print(letter: OutgoingLetter, recipient: OutgoingRecipient) -> bool:
+    """An outside recipient whom no e-mail reaches: a rahasia or sangat rahasia letter never leaves
+    by e-mail, and a recipient without an address gets paper. The OPD's operator prints and sends it."""
+    return recipient.position_id is None and (
+        letter.security_class in SecurityClass.narrowed() or not recipient.email
+    )
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """A paper copy as the operator recorded it leaving (the "dispatched" event on the timeline)."""
+
+    sent_on: date
+    means: str
+    note: str
+    by: str
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    recipient: OutgoingRecipient
+    channel: str  # "inbox", "email" or "print"
+    dispatch: Dispatch | None = None
+
+    @property
+    def awaiting_print(self) -> bool:
+        return self.channel == "print" and self.recipient.delivered_at is None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    rows: list[DeliveryRow]
+
+    @property
+    def awaiting_print(self) -> bool:
+        """A paper copy still waits to be printed and sent."""
+        return any(row.awaiting_print for row in self.rows)
+
+
+def delivery_of(*, letter: OutgoingLetter) -> Delivery:
+    """How a signed letter reaches each recipient, and whether it has: two queries (recipients, and
+    the dispatches recorded on the letter's timeline); no rows before it is signed."""
+    if letter.status != OutgoingLetter.Status.SIGNED:
+        return Delivery(rows=[])
+    recipients = list(letter.recipients.select_related("position"))
+    dispatched = {}
+    if any(recipient.position_id is None for recipient in recipients):
+        for event in timeline_for(target=letter).filter(verb="dispatched"):
+            details = event.details
+            dispatched[details["recipient"]] = Dispatch(
+                sent_on=date.fromisoformat(details["on"]),
+                means=DispatchMeans(details["means"]).label,
+                note=details.get("note", ""),
+                by=event.actor.get_full_name() if event.actor else "",
+            )
+    rows = []
+    for recipient in recipients:
+        if recipient.position_id:
+            channel = "inbox"
+        else:
+            channel = "print" if goes_by_print(letter, recipient) else "email"
+        rows.append(DeliveryRow(recipient=recipient, channel=channel, dispatch=dispatched.get(recipient.pk)))
+    return Delivery(rows=rows)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from persuratan import outgoing_register_views, outgoing_views, template_views
+from persuratan import outgoing_dispatch_views, outgoing_register_views, outgoing_views, template_views
 
 app_name = "surat_keluar"
 
@@ -21,4 +21,15 @@ urlpatterns = [
     path("surat-keluar/<int:pk>/lampiran/<int:attachment_id>/", outgoing_views.attachment, name="attachment"),
     path("surat-keluar/<int:pk>/berkas.pdf", outgoing_views.signed_pdf, name="signed_pdf"),
     path("surat-keluar/<int:pk>/amplop.pdf", outgoing_register_views.envelope, name="envelope"),
+    path(
+        "surat-keluar/<int:pk>/kirim-cetak/<int:recipient_id>/",
+        outgoing_dispatch_views.dispatch,
+        name="dispatch",
+    ),
+    path("surat-keluar/<int:pk>/cetak.pdf", outgoing_dispatch_views.print_copy, name="print_copy"),
+    path(
+        "surat-keluar/<int:pk>/cetak/lampiran/<int:attachment_id>/",
+        outgoing_dispatch_views.print_attachment,
+        name="print_attachment",
+    ),
 ]

@@ -23,6 +23,7 @@ from persuratan.outgoing_selectors import (
     awaiting_my_paraf,
     awaiting_my_signature,
     current_turn,
+    delivery_of,
     drafts_for,
     starting_bodies,
     templates_of,
@@ -31,6 +32,7 @@ from persuratan.outgoing_selectors import (
 from persuratan.rendering import naskah_context
 from persuratan.selectors import visible_letter
 from persuratan.services.outgoing import (
+    can_record_dispatch,
     create_draft,
     latest_version,
     paraf,
@@ -150,6 +152,9 @@ def _letter_page(request: HttpRequest, letter: OutgoingLetter, **forms) -> HttpR
         "recipients": list(letter.recipients.select_related("position")),
         "attachments": list(letter.attachments.all()),
         "signing": SigningRequest.objects.filter(letter=letter).first(),
+        # Delivery once signed: each recipient's inbox, e-mail or paper copy, and the operator's part.
+        "delivery": delivery_of(letter=letter),
+        "can_dispatch": can_record_dispatch(user=request.user, letter=letter),
         "can_submit": is_drafter and editable,
         "can_revise": is_drafter and editable,
         "can_review": turn is not None and turn.position_id in my_positions,

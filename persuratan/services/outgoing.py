@@ -12,7 +12,7 @@ import math
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 
 import nh3
@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import formats, timezone
 
@@ -29,11 +30,12 @@ from kantor_virtual.errors import Refused
 from kantor_virtual.files import check_upload
 from kantor_virtual.notifications import notify
 from kantor_virtual.timeline import record_event
-from organisasi.models import Assignment, Position, User
-from organisasi.selectors import active_assignments, position_ids_for
+from organisasi.models import Assignment, Position, RoleGrant, User
+from organisasi.selectors import active_assignments, position_ids_for, role_scope
 from persuratan.letter_templates import check_placeholders
 from persuratan.models import (
     Classification,
+    DispatchMeans,
     DraftVersion,
     IncomingLetter,
     OutgoingAttachment,
@@ -41,10 +43,11 @@ from persuratan.models import (
     OutgoingLetter,
     OutgoingRecipient,
     ReviewStep,
+    SecurityClass,
     SigningMode,
     SigningRequest,
 )
-from persuratan.outgoing_selectors import current_turn, latest_round
+from persuratan.outgoing_selectors import current_turn, goes_by_print, latest_round
 from persuratan.selectors import letter_access
 from tte.backends import ServiceUnavailable, backend
 
@@ -602,7 +605,9 @@ def acting_prefix(kind: str) -> str:
 
 def deliver_outgoing(*, letter_id: int) -> int:
     """Send a signed letter on: an incoming letter of each recipient OPD in the province (agenda
-    number, inbox), an e-mail with the PDF to each outside recipient. Safe to run again."""
+    number, inbox), an e-mail with the PDF to each outside recipient with an address, and a notice
+    to the OPD's operators to print it for the others (all outside recipients of a rahasia letter).
+    Safe to run again."""
     from persuratan.services.incoming import LetterDetails, Sender, receive_letter
 
     letter = OutgoingLetter.objects.select_related("opd", "classification").get(pk=letter_id)
@@ -648,15 +653,43 @@ def deliver_outgoing(*, letter_id: int) -> int:
                 delivered_at=timezone.now()
             )
         delivered += len(recipients)
+    printed = [recipient for recipient in waiting if goes_by_print(letter, recipient)]
+    if printed:
+        _ask_operators_to_print(letter, count=len(printed))
     for recipient in waiting:
-        outside = recipient.position_id is None and recipient.email
-        # Claim first: two runs never send the same letter twice.
-        if outside and OutgoingRecipient.objects.filter(pk=recipient.pk, delivered_at__isnull=True).update(
-            delivered_at=timezone.now()
-        ):
-            _email_letter(letter, recipient, signed, lampiran)
+        if recipient.position_id is not None or goes_by_print(letter, recipient):
+            continue
+        # Claim first: two runs never send the same letter twice. A send that fails gives the claim
+        # back, so the task's retry sends it instead of skipping a recipient who got nothing.
+        claim = OutgoingRecipient.objects.filter(pk=recipient.pk, delivered_at__isnull=True)
+        if claim.update(delivered_at=timezone.now()):
+            try:
+                _email_letter(letter, recipient, signed, lampiran)
+            except Exception:
+                OutgoingRecipient.objects.filter(pk=recipient.pk).update(delivered_at=None)
+                raise
             delivered += 1
     return delivered
+
+
+def _ask_operators_to_print(letter: OutgoingLetter, *, count: int) -> None:
+    """Once per letter and operator: the notice names the letter by number, never by perihal."""
+    operators = User.objects.filter(
+        is_active=True, role_grants__role=RoleGrant.Role.OPERATOR, role_grants__opd_id=letter.opd_id
+    ).distinct()
+    narrowed = letter.security_class in SecurityClass.narrowed()
+    sifat = SecurityClass(letter.security_class).label.lower()
+    how = "dalam amplop tertutup bertanda sifatnya" if narrowed else "lewat pos atau kurir"
+    notify(
+        users=operators,
+        key=f"kirim-cetak:{letter.pk}",
+        title=f"Kirim cetak: {letter_label(letter)}",
+        body=(
+            f"Surat {sifat} ini tidak dikirim lewat surel kepada {count} penerima di luar Kantor Virtual. "
+            f"Cetak surat dan lampirannya, kirimkan {how}, lalu catat pengirimannya di halaman surat."
+        ),
+        url=reverse("surat_keluar:letter", args=[letter.pk]),
+    )
 
 
 def _read(attachment: OutgoingAttachment) -> tuple[str, bytes, str]:
@@ -670,13 +703,22 @@ def _email_letter(
     signed: bytes,
     lampiran: list[tuple[str, bytes, str]],
 ) -> None:
+    """The letter by e-mail to an outside recipient. An e-mail crosses other people's servers: only
+    a biasa letter's perihal is written in it (the PDF carries the rest), and a rahasia or sangat
+    rahasia letter is never e-mailed at all."""
     from django.core.mail import EmailMessage
 
+    if letter.security_class in SecurityClass.narrowed():
+        raise ValueError(
+            f"Surat keluar {letter.pk} bersifat {letter.security_class}: tidak dikirim lewat surel."
+        )
+    kind = letter.get_letter_type_display()
+    ordinary = letter.security_class == SecurityClass.ORDINARY
     message = EmailMessage(
-        subject=f"{letter.get_letter_type_display()} {letter.number}: {letter.subject}",
+        subject=f"{kind} {letter.number}: {letter.subject}" if ordinary else f"{kind} {letter.number}",
         body=(
-            f"Yth. {recipient.name},\n\nTerlampir {letter.get_letter_type_display().lower()} dari {letter.opd.name} "
-            f"nomor {letter.number} perihal {letter.subject}, ditandatangani secara elektronik.\n"
+            f"Yth. {recipient.name},\n\nTerlampir {kind.lower()} dari {letter.opd.name} nomor {letter.number}"
+            f"{f' perihal {letter.subject}' if ordinary else ''}, ditandatangani secara elektronik.\n"
         ),
         to=[recipient.email],
     )
@@ -684,3 +726,92 @@ def _email_letter(
     for name, content, content_type in lampiran:
         message.attach(name, content, content_type)
     message.send()
+
+
+def can_record_dispatch(*, user: User, letter: OutgoingLetter) -> bool:
+    """Operators of the letter's OPD print its paper copies and record how they left."""
+    return role_scope(user=user, role=RoleGrant.Role.OPERATOR).covers(letter.opd_id)
+
+
+def _awaiting_print(letter: OutgoingLetter) -> bool:
+    return any(
+        goes_by_print(letter, recipient)
+        for recipient in letter.recipients.filter(position__isnull=True, delivered_at__isnull=True)
+    )
+
+
+@transaction.atomic
+def record_dispatch(
+    *,
+    actor: User,
+    letter: OutgoingLetter,
+    recipient: OutgoingRecipient,
+    sent_on: date,
+    means: str,
+    note: str = "",
+) -> OutgoingRecipient:
+    """An operator of the letter's OPD records that the printed letter left for `recipient`: when,
+    how (kurir, pos, …) and a note, on the letter's timeline; the recipient counts as delivered."""
+    if not can_record_dispatch(user=actor, letter=letter):
+        raise Refused(
+            "Hanya operator perangkat daerah pengirim yang dapat mencatat pengiriman surat ini.",
+            code="not_operator",
+        )
+    if means not in DispatchMeans.values:
+        raise Refused("Pilih cara pengiriman dari daftar.", code="unknown_means")
+    letter = _locked(letter)
+    if letter.status != OutgoingLetter.Status.SIGNED:
+        raise Refused("Surat belum ditandatangani, sehingga belum dapat dikirim.", code="not_signed")
+    recipient = letter.recipients.select_for_update().filter(pk=recipient.pk).first()
+    if recipient is None or not goes_by_print(letter, recipient):
+        raise Refused(
+            "Surat ini tidak dikirim dalam bentuk cetak kepada penerima tersebut.", code="not_printed"
+        )
+    if recipient.delivered_at is not None:
+        raise Refused("Pengiriman kepada penerima ini sudah dicatat.", code="already_dispatched")
+    if not timezone.localdate(letter.signed_at) <= sent_on <= timezone.localdate():
+        raise Refused(
+            "Tanggal kirim harus antara tanggal surat ditandatangani dan hari ini.", code="bad_dispatch_date"
+        )
+    recipient.delivered_at = timezone.now()
+    recipient.save(update_fields=["delivered_at"])
+    record_event(
+        target=letter,
+        verb="dispatched",
+        actor=actor,
+        details={
+            "recipient": recipient.pk,
+            "to": recipient.label,
+            "on": sent_on,
+            "means": means,
+            "note": note.strip(),
+        },
+    )
+    return recipient
+
+
+def open_print_copy(
+    *, actor: User, letter: OutgoingLetter, attachment_id: int | None = None
+) -> tuple[FieldFile, str, str]:
+    """The signed letter, or one of its lampiran (file, download name, content type), for an operator
+    of its OPD to print while a paper copy still waits to be sent. An operator reads no rahasia letter otherwise, so each opening is
+    recorded on the letter's timeline."""
+    if not can_record_dispatch(user=actor, letter=letter):
+        raise Refused(
+            "Hanya operator perangkat daerah pengirim yang mencetak surat ini.", code="not_operator"
+        )
+    if letter.status != OutgoingLetter.Status.SIGNED or not letter.signed_pdf or not _awaiting_print(letter):
+        raise Refused("Tidak ada surat cetak yang menunggu dikirim.", code="nothing_to_print")
+    copy = (letter.signed_pdf, f"{letter.number.replace('/', '-')}.pdf", "application/pdf")
+    if attachment_id is not None:
+        attachment = letter.attachments.filter(pk=attachment_id).first()
+        if attachment is None or not attachment.file:  # no file: destroyed with its archive record
+            raise Refused("Lampiran tidak ditemukan.", code="no_attachment")
+        copy = (attachment.file, attachment.original_name, attachment.content_type)
+    record_event(
+        target=letter,
+        verb="print_copy_opened",
+        actor=actor,
+        details={"attachment": attachment_id} if attachment_id is not None else {},
+    )
+    return copy
