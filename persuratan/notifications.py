@@ -1,7 +1,8 @@
 """What the holders of a position are told when a letter reaches its inbox.
 
 Rahasia and sangat rahasia letters travel in a closed envelope here too: their notices (and so
-their e-mails) name only the sifat and the position, never the perihal or the sender.
+their e-mails) name only the sifat, the agenda number and the position, never the perihal or the
+sender.
 """
 
 from django.utils import formats, timezone
@@ -42,7 +43,7 @@ def delivery_text(item: InboxItem) -> tuple[str, str]:
     """Title and body of the notice for a delivered item."""
     letter = item.letter
     if letter.is_narrowed:
-        subject = f"surat {sifat_of(item)}"
+        subject = f"surat {sifat_of(item)} nomor agenda {letter.agenda_label}"
         body = closed_envelope(item)
     else:
         subject = letter.subject

@@ -55,7 +55,7 @@ def reminder_text(item: InboxItem, *, today: date) -> tuple[str, str]:
     late = (today - item.due_on).days
     deadline = f"Batas waktunya {formats.date_format(item.due_on)}, sudah lewat {late} hari."
     if item.letter.is_narrowed:
-        subject = f"surat {sifat_of(item)} untuk {item.position}"
+        subject = f"surat {sifat_of(item)} nomor agenda {item.letter.agenda_label} untuk {item.position}"
         body = f"{deadline} Buka Kantor Virtual untuk membacanya."
     else:
         subject = item.letter.subject

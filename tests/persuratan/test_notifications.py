@@ -116,7 +116,7 @@ def test_a_secret_letter_names_neither_perihal_nor_sender_in_the_notice_or_the_m
 ):
     holder = make_user(holds=kadis)
     with django_capture_on_commit_callbacks(execute=True):
-        register(
+        letter = register(
             opd=opd,
             to=[kadis],
             security_class=security_class,
@@ -125,7 +125,7 @@ def test_a_secret_letter_names_neither_perihal_nor_sender_in_the_notice_or_the_m
         )
 
     notice = Notification.objects.get(user=holder)
-    assert notice.title == f"Surat masuk: surat {sifat}"
+    assert notice.title == f"Surat masuk: surat {sifat} nomor agenda {letter.agenda_label}"
     assert (
         notice.body
         == f"Surat {sifat} baru untuk Kepala Dinas Kominfos. Buka Kantor Virtual untuk membacanya."

@@ -97,12 +97,15 @@ def test_done_withdrawn_and_not_yet_late_items_get_no_reminder(kadis, kabid, mak
 
 def test_a_secret_letters_reminder_names_no_perihal(kabid, make_user, dispose, today):
     holder = make_user(holds=kabid)
-    dispose(security_class=SecurityClass.SECRET, subject="Hasil audit investigasi")
+    item = dispose(security_class=SecurityClass.SECRET, subject="Hasil audit investigasi")
 
     remind_overdue(today=today)
 
     notice = reminders_of(holder).get()
-    assert notice.title == "Disposisi melewati batas waktu: surat rahasia untuk Kepala Bidang Statistik"
+    assert notice.title == (
+        f"Disposisi melewati batas waktu: surat rahasia nomor agenda {item.letter.agenda_label} "
+        "untuk Kepala Bidang Statistik"
+    )
     assert "audit" not in notice.body and "Kementerian" not in notice.body
 
 
