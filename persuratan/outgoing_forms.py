@@ -2,15 +2,25 @@
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_prose_editor.widgets import ProseEditorWidget
 
+from kantor_virtual.errors import Refused
 from kantor_virtual.forms import MultipleFileField, StyledForm
 from organisasi.models import Position
 from persuratan.forms import LetterMetadataForm
 from persuratan.letter_templates import DRAFTABLE_TYPES
-from persuratan.models import IncomingLetter, OutgoingRecipient, SigningMode
-from persuratan.services.outgoing import DraftDetails, RecipientSpec, propose_review_chain
+from persuratan.models import IncomingLetter, OutgoingRecipient, SecurityClass, SigningMode
+from persuratan.services.outgoing import (
+    DraftDetails,
+    RecipientSpec,
+    check_signing_authority,
+    propose_review_chain,
+    reply_security_class,
+    signing_authority,
+)
 
 # What the editor offers matches what services.outgoing.sanitize_body keeps.
 _EDITOR_EXTENSIONS = {
@@ -87,7 +97,15 @@ class DraftForm(LetterMetadataForm):
         queryset=Position.objects.none(),
         required=False,
         empty_label="— tidak ada —",
-        help_text="Diisi bila penandatangan menandatangani a.n. jabatan lain.",
+        help_text="Hanya atasan penandatangan yang boleh diwakilinya.",
+    )
+    by_order_of = ProvincePositionField(
+        label="Untuk beliau (u.b.)",
+        queryset=Position.objects.none(),
+        required=False,
+        empty_label="— tidak ada —",
+        help_text="Untuk a.n. … u.b.: pejabat yang menandatangani a.n. jabatan di atas, "
+        "dan untuk beliau penandatangan menandatangani.",
     )
     addressees = ProvincePositionsField(
         label="Kepada (jabatan di lingkungan provinsi)",
@@ -128,24 +146,36 @@ class DraftForm(LetterMetadataForm):
         super().__init__(*args, **kwargs)
         self.reply_to = reply_to
         if reply_to is not None:
-            # A reply goes back to whoever sent the letter, under the letter's classification.
-            self.fields["subject"].initial = f"Jawaban atas {reply_to.subject}"
+            # A reply goes back to whoever sent the letter, under the letter's classification, and is
+            # at least as secret as it (the service holds the same rule).
+            self.fields["subject"].initial = _reply_subject(reply_to)
             self.fields["classification"].initial = reply_to.classification_id
             self.fields["external_name"].initial = reply_to.sender_name
             self.fields["external_address"].initial = reply_to.sender_address
             self.fields["external_email"].initial = reply_to.sender_email
+            order = SecurityClass.values
+            self.fields["security_class"].choices = [
+                (value, label)
+                for value, label in SecurityClass.choices
+                if order.index(value) >= order.index(reply_to.security_class)
+            ]
+            self.fields["security_class"].initial = reply_security_class(
+                chosen=SecurityClass.ORDINARY, in_reply_to=reply_to
+            )
         # The type was chosen on the step before, and the body starts from the OPD's template for it.
         self.fields["letter_type"].choices = [(kind.value, kind.label) for kind in DRAFTABLE_TYPES]
         self.fields["letter_type"].initial = letter_type
         self.fields["letter_type"].widget = forms.HiddenInput()
         self.fields["body"].initial = starting_body
         positions = _open_positions()
-        for name in ("signer_position", "on_behalf_of", "addressees", "copies"):
+        for name in ("signer_position", "addressees", "copies"):
             self.fields[name].queryset = positions
         head = positions.filter(opd_id=position.opd_id, heads_opd=True).first()
-        proposed = propose_review_chain(drafter_position=position, signer_position=head) if head else []
         if head is not None:
             self.fields["signer_position"].initial = head.pk
+        signer = self._chosen_signer(positions, default=head)
+        self._offer_lawful_signatures(positions, signer)
+        proposed = propose_review_chain(drafter_position=position, signer_position=signer) if signer else []
         # One select per step, so the order on screen is the paraf order; the proposal fills the first ones.
         for step in range(1, MAX_REVIEWERS + 1):
             self.fields[f"reviewer_{step}"] = ProvincePositionField(
@@ -155,6 +185,57 @@ class DraftForm(LetterMetadataForm):
                 empty_label="— tidak ada —",
                 initial=proposed[step - 1].pk if step <= len(proposed) else None,
             )
+
+    def _chosen(self, name: str) -> str:
+        """The value of a field as the person left it: posted, or asked for by the page."""
+        source = self.data if self.is_bound else self.initial
+        return str(source.get(name) or "")
+
+    def _chosen_signer(self, positions: QuerySet[Position], *, default: Position | None) -> Position | None:
+        chosen = self._chosen("signer_position")
+        if chosen.isdigit():
+            return positions.filter(pk=int(chosen)).first()
+        return default
+
+    def _offer_lawful_signatures(self, positions: QuerySet[Position], signer: Position | None) -> None:
+        """Only what the chosen signer may sign: its own name, a.n. its superiors up to the head of
+        its OPD (the Gubernur for the Sekda, an Asisten or a head), u.b. one level below that. The
+        page asks again when the signer or the mode changes; the service checks whatever is posted."""
+        fields = self.fields
+        if signer is None:
+            fields["signing_mode"].choices = [(SigningMode.OWN.value, SigningMode.OWN.label)]
+            fields["on_behalf_of"].queryset = fields["by_order_of"].queryset = Position.objects.none()
+            return
+        authority = signing_authority(signer_position=signer, on=timezone.localdate())
+        fields["signing_mode"].choices = [(mode, SigningMode(mode).label) for mode in authority.modes]
+        mode = self._chosen("signing_mode")
+        direct = [position.pk for position in authority.on_behalf_of]
+        above = [pair[0].pk for pair in authority.by_order_of]
+        chosen_above = self._chosen("on_behalf_of")
+        middles = [
+            middle.pk
+            for top, middle in authority.by_order_of
+            if mode != SigningMode.ON_BEHALF_BY or not chosen_above or str(top.pk) == chosen_above
+        ]
+        offered = {SigningMode.ON_BEHALF: direct, SigningMode.ON_BEHALF_BY: above}.get(mode, direct + above)
+        fields["on_behalf_of"].queryset = positions.filter(pk__in=offered)
+        fields["by_order_of"].queryset = positions.filter(pk__in=middles)
+        fields["on_behalf_of"].error_messages["invalid_choice"] = authority.explain(
+            SigningMode.ON_BEHALF_BY if mode == SigningMode.ON_BEHALF_BY else SigningMode.ON_BEHALF
+        )
+        fields["by_order_of"].error_messages["invalid_choice"] = authority.explain(SigningMode.ON_BEHALF_BY)
+        # The page asks for the lawful choices again when the signer or the mode changes (htmx).
+        for name in ("signer_position", "signing_mode", "on_behalf_of"):
+            fields[name].widget.attrs.update(
+                {
+                    "hx-get": reverse("surat_keluar:signer_fields"),
+                    "hx-target": "#penandatangan",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "#penandatangan",
+                }
+            )
+        # A new signer means a new proposal of the paraf chain.
+        fields["signer_position"].widget.attrs["hx-vals"] = '{"paraf": "1"}'
 
     def reviewer_fields(self) -> list[forms.BoundField]:
         return [self[f"reviewer_{step}"] for step in range(1, MAX_REVIEWERS + 1)]
@@ -170,8 +251,23 @@ class DraftForm(LetterMetadataForm):
         external = any(cleaned.get(f"external_{part}") for part in ("institution", "address", "email"))
         if external and not cleaned.get("external_name"):
             self.add_error("external_name", "Isi nama penerima di luar provinsi.")
-        if cleaned.get("signing_mode") not in (None, SigningMode.OWN) and not cleaned.get("on_behalf_of"):
+        mode = cleaned.get("signing_mode")
+        if mode not in (None, SigningMode.OWN) and not cleaned.get("on_behalf_of"):
             self.add_error("on_behalf_of", "Pilih jabatan yang diwakili (a.n.).")
+        elif mode == SigningMode.ON_BEHALF_BY and not cleaned.get("by_order_of"):
+            self.add_error("by_order_of", "Pilih pejabat yang ditandatangani u.b. (untuk beliau).")
+        elif mode and cleaned.get("signer_position") and not self.errors:
+            try:
+                check_signing_authority(
+                    signer_position=cleaned["signer_position"],
+                    signing_mode=mode,
+                    on_behalf_of=cleaned.get("on_behalf_of"),
+                    by_order_of=cleaned.get("by_order_of"),
+                    on=timezone.localdate(),
+                )
+            except Refused as refusal:
+                field = "by_order_of" if refusal.code == "not_by_order" else "on_behalf_of"
+                self.add_error(field if field in self.fields else None, refusal.message)
         return cleaned
 
     def details(self) -> DraftDetails:
@@ -185,6 +281,7 @@ class DraftForm(LetterMetadataForm):
             signer_position=data["signer_position"],
             signing_mode=data["signing_mode"],
             on_behalf_of=data["on_behalf_of"],
+            by_order_of=data["by_order_of"],
             attachment_count=max(data["attachment_count"], len(data["attachments"])),
             in_reply_to=self.reply_to,
         )
@@ -204,6 +301,15 @@ class DraftForm(LetterMetadataForm):
             )
         specs += [RecipientSpec(kind=OutgoingRecipient.Kind.COPY, position=p) for p in data["copies"]]
         return specs
+
+
+def _reply_subject(letter: IncomingLetter) -> str:
+    """The perihal a reply starts with. A rahasia letter's perihal stays where its readers are: the
+    reply's reviewers and the OPD's register need not be among them, so the reply names the letter
+    by its number and date instead."""
+    if letter.is_narrowed:
+        return f"Jawaban atas surat nomor {letter.sender_number} tanggal {date_format(letter.letter_date, 'j F Y')}"
+    return f"Jawaban atas {letter.subject}"
 
 
 class ReviseForm(StyledForm):

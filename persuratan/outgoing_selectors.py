@@ -105,7 +105,7 @@ def visible_outgoing(*, user: User, pk: int) -> OutgoingLetter | None:
     a rahasia letter, as with incoming letters."""
     if not user.is_authenticated:
         return None
-    letter = _letters().select_related("opd", "on_behalf_of").filter(pk=pk).first()
+    letter = _letters().select_related("opd", "on_behalf_of", "by_order_of").filter(pk=pk).first()
     if letter is None:
         return None
     positions = _my_position_ids(user)
@@ -148,7 +148,7 @@ def signed_letter_by_code(code: str) -> OutgoingLetter | None:
     """For the public verification page: only signed letters, found by their unguessable code."""
     return (
         _signed_letters()
-        .select_related("opd", "signed_by", "signer_position__parent", "on_behalf_of")
+        .select_related("opd", "signed_by", "signer_position", "on_behalf_of", "by_order_of")
         .filter(verification_code=code)
         .first()
     )

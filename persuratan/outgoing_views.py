@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kantor_virtual.errors import Refused
 from kantor_virtual.files import private_file_response
 from organisasi.selectors import position_ids_for
-from persuratan.letter_templates import layout_for
+from persuratan.letter_templates import DRAFTABLE_TYPES, layout_for
 from persuratan.models import IncomingLetter, LetterType, OutgoingLetter, SigningRequest
 from persuratan.outgoing_forms import DraftForm, ReviewNoteForm, ReviseForm, SignForm
 from persuratan.outgoing_selectors import (
@@ -29,7 +29,7 @@ from persuratan.outgoing_selectors import (
     templates_of,
     visible_outgoing,
 )
-from persuratan.rendering import naskah_context
+from persuratan.rendering import naskah_context, signature_block
 from persuratan.selectors import visible_letter
 from persuratan.services.outgoing import (
     can_record_dispatch,
@@ -120,6 +120,25 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "persuratan/outgoing/new.html", context)
 
 
+@login_required
+@require_GET
+def signer_fields(request: HttpRequest) -> HttpResponse:
+    """As the drafter picks the signer or the way it signs: the a.n./u.b. choices that signer may
+    lawfully make, and, for a new signer, the paraf chain proposed up to them."""
+    position = request.acting_position
+    if not position:
+        raise PermissionDenied
+    names = ("signer_position", "signing_mode", "on_behalf_of", "by_order_of")
+    form = DraftForm(
+        initial={name: request.GET.get(name, "") for name in names},
+        position=position,
+        letter_type=DRAFTABLE_TYPES[0],
+        starting_body="",
+    )
+    context = {"form": form, "with_paraf": request.GET.get("paraf") == "1"}
+    return render(request, "persuratan/outgoing/_signer_fields.html", context)
+
+
 def _reply_target(request: HttpRequest) -> IncomingLetter | None:
     """The incoming letter a new draft answers (`?balas=<id>`), if the user may read it; else 404."""
     pk = request.POST.get("balas") or request.GET.get("balas")
@@ -150,6 +169,7 @@ def _letter_page(request: HttpRequest, letter: OutgoingLetter, **forms) -> HttpR
         "steps": list(letter.review_steps.select_related("position", "acted_by", "version")),
         "turn": turn,
         "recipients": list(letter.recipients.select_related("position")),
+        "signature_lines": signature_block(letter),
         "attachments": list(letter.attachments.all()),
         "signing": SigningRequest.objects.filter(letter=letter).first(),
         # Delivery once signed: each recipient's inbox, e-mail or paper copy, and the operator's part.

@@ -31,10 +31,10 @@ def signature_block(letter: OutgoingLetter) -> list[str]:
         return [own]
     lines = [f"a.n. {letter.on_behalf_of.name}"]
     if letter.signing_mode == SigningMode.ON_BEHALF_BY:
-        lines.append(letter.signer_position.parent.name if letter.signer_position.parent_id else "")
-        lines.append("u.b.")
+        # The official named when the letter was drafted and checked again when it was signed.
+        lines += [letter.by_order_of.name, "u.b."]
     lines.append(own)
-    return [line for line in lines if line]
+    return lines
 
 
 def _signer(letter: OutgoingLetter, day: date) -> User | None:

@@ -102,20 +102,195 @@ class DraftDetails:
     on_behalf_of: Position | None = None
     attachment_count: int = 0
     in_reply_to: IncomingLetter | None = None
+    # For "a.n. … u.b." only: the official between `on_behalf_of` and the signer.
+    by_order_of: Position | None = None
 
 
 def _acts_for(user: User, position: Position) -> bool:
     return position.pk in position_ids_for(user=user, on=timezone.localdate())
 
 
+# ── Who may sign for whom: a.n. and u.b. ─────────────────────────────────────────────────────
+
+
+def _superiors(position: Position) -> list[Position]:
+    """The positions above `position`, nearest first, up to the top of the tree (the Gubernur), in
+    one query. The tree crosses OPDs: a Kepala Dinas answers to an Asisten of the Setda."""
+    table = Position._meta.db_table
+    rows = Position.objects.raw(
+        f"""
+        WITH RECURSIVE up(id, depth) AS (
+            SELECT parent_id, 1 FROM {table} WHERE id = %s
+            UNION ALL
+            SELECT p.parent_id, up.depth + 1 FROM up JOIN {table} p ON p.id = up.id
+            WHERE up.depth < 64
+        )
+        SELECT p.* FROM up JOIN {table} p ON p.id = up.id ORDER BY up.depth
+        """,
+        [position.pk],
+    )
+    return list(rows)
+
+
+def _on_behalf_targets(position: Position, superiors: Sequence[Position], day: date) -> list[Position]:
+    """Whom the holder of `position` may sign a.n. for, nearest first, given its superiors.
+
+    - the position it directly answers to, and each one above it in its own OPD up to the head of
+      the OPD (a Kepala Seksi for the Kepala Bidang and the Kepala Dinas);
+    - the top of the tree (the Gubernur) for a head of an OPD (the Sekda, a Kepala Dinas) and for an
+      Asisten (a struktural position directly under the Sekda, the head who answers to the Gubernur).
+    A head of an OPD signs a.n. nobody else: the Asisten above a Kepala Dinas is not the OPD's.
+    """
+    if not superiors or not position.is_open_on(day):
+        return []
+    top = superiors[-1]
+    targets: list[Position] = []
+    if not position.heads_opd:
+        for depth, superior in enumerate(superiors):
+            if depth > 0 and superior.opd_id != position.opd_id:
+                break
+            targets.append(superior)
+            if superior.heads_opd:
+                break
+    # An Asisten: a struktural position right under the Sekda, the head of an OPD who answers to the top.
+    asisten = position.is_struktural and len(superiors) == 2 and superiors[0].heads_opd
+    if (position.heads_opd or asisten) and top not in targets:
+        targets.append(top)
+    return [target for target in targets if target.is_open_on(day)]
+
+
+@dataclass(frozen=True)
+class SigningAuthority:
+    """What the holder of a position may sign beside its own name, on one day.
+
+    `on_behalf_of`: the positions it may sign a.n. for, nearest first. `by_order_of`: the (a.n.,
+    u.b.) pairs it may sign "a.n. A / M / u.b." with: M is one it may sign a.n. for, and A one that M
+    may sign a.n. for ("a.n. Gubernur / Sekretaris Daerah / u.b. Kepala Biro Umum")."""
+
+    position: Position
+    on_behalf_of: tuple[Position, ...]
+    by_order_of: tuple[tuple[Position, Position], ...]
+
+    @property
+    def modes(self) -> list[str]:
+        """The signing modes open to this position, its own name first."""
+        return [
+            mode
+            for mode, open_ in (
+                (SigningMode.OWN, True),
+                (SigningMode.ON_BEHALF, bool(self.on_behalf_of)),
+                (SigningMode.ON_BEHALF_BY, bool(self.by_order_of)),
+            )
+            if open_
+        ]
+
+    def allows(self, *, mode: str, on_behalf_of: Position | None, by_order_of: Position | None) -> bool:
+        if mode == SigningMode.OWN:
+            return True
+        if mode == SigningMode.ON_BEHALF:
+            return on_behalf_of in self.on_behalf_of
+        return (on_behalf_of, by_order_of) in self.by_order_of
+
+    def explain(self, mode: str) -> str:
+        """Who this position may sign for, as the refusal says it."""
+        name = self.position.name
+        if mode == SigningMode.ON_BEHALF_BY:
+            if not self.by_order_of:
+                return f"{name} tidak dapat menandatangani u.b. (untuk beliau) pejabat mana pun."
+            lines = [f"a.n. {above.name} / {middle.name} / u.b. {name}" for above, middle in self.by_order_of]
+            return f"{name} hanya dapat menandatangani u.b. dalam susunan: {_either(lines, sep='; ')}."
+        if not self.on_behalf_of:
+            return (
+                f"{name} tidak dapat menandatangani a.n. (atas nama) jabatan lain; "
+                "tanda tangani atas nama jabatan sendiri."
+            )
+        return f"{name} hanya dapat menandatangani a.n. {_either([p.name for p in self.on_behalf_of])}."
+
+
+def _either(items: Sequence[str], *, sep: str = ", ", last: str = "atau") -> str:
+    """Names joined as a sentence says them: "A, B atau C", or "A, B dan C" with `last="dan"`."""
+    return items[0] if len(items) == 1 else f"{sep.join(items[:-1])} {last} {items[-1]}"
+
+
+def signing_authority(*, signer_position: Position, on: date) -> SigningAuthority:
+    """The one rule of a.n. and u.b. (DESIGN.md: "a.n."/"u.b." only for a superior in the tree),
+    asked by drafting, by signing, by the worker before it signs and by the form's choices."""
+    superiors = _superiors(signer_position)
+    direct = _on_behalf_targets(signer_position, superiors, on)
+    pairs = []
+    for middle in direct:
+        above_middle = superiors[superiors.index(middle) + 1 :]
+        pairs += [(above, middle) for above in _on_behalf_targets(middle, above_middle, on)]
+    return SigningAuthority(position=signer_position, on_behalf_of=tuple(direct), by_order_of=tuple(pairs))
+
+
+def check_signing_authority(
+    *,
+    signer_position: Position,
+    signing_mode: str,
+    on_behalf_of: Position | None,
+    by_order_of: Position | None,
+    on: date,
+) -> None:
+    """Refuses a signer, a.n. or u.b. that the organisation does not allow on `on`."""
+    if not signer_position.is_open_on(on):
+        raise Refused(f"Jabatan {signer_position.name} sudah ditutup.", code="signer_closed")
+    if signing_mode == SigningMode.OWN:
+        return
+    if on_behalf_of is None:
+        raise Refused("Pilih jabatan yang diwakili (a.n.).", code="missing_on_behalf")
+    if signing_mode == SigningMode.ON_BEHALF_BY and by_order_of is None:
+        raise Refused("Pilih pejabat yang ditandatangani u.b. (untuk beliau).", code="missing_by_order")
+    authority = signing_authority(signer_position=signer_position, on=on)
+    if not authority.allows(mode=signing_mode, on_behalf_of=on_behalf_of, by_order_of=by_order_of):
+        code = "not_by_order" if signing_mode == SigningMode.ON_BEHALF_BY else "not_on_behalf"
+        raise Refused(authority.explain(signing_mode), code=code)
+
+
 def propose_review_chain(*, drafter_position: Position, signer_position: Position) -> list[Position]:
-    """The superiors between drafter and signer, nearest first: who usually parafs a draft."""
-    chain, current, seen = [], drafter_position.parent, set()
-    while current is not None and current.pk != signer_position.pk and current.pk not in seen:
-        seen.add(current.pk)
-        chain.append(current)
-        current = current.parent
-    return chain if current is not None else []
+    """The superiors between drafter and signer, nearest first: who usually parafs a draft.
+
+    They run up from the drafter to the signer, or, when the signer is not above the drafter, to
+    the lowest position above both (excluded: it is the signer's superior, not the drafter's
+    reviewer)."""
+    signer_and_above = {signer_position.pk, *(p.pk for p in _superiors(signer_position))}
+    chain = []
+    for superior in _superiors(drafter_position):
+        if superior.pk in signer_and_above:
+            return chain
+        chain.append(superior)
+    return []  # drafter and signer share no superior: nobody stands between them
+
+
+def _check_review_chain(
+    *, drafter_position: Position, signer_position: Position, signing_mode: str, reviewers: Sequence[Position]
+) -> None:
+    """A letter signed a.n. or u.b. carries the authority of someone above the signer: every
+    superior between the drafter and the signer parafs it first."""
+    if signing_mode == SigningMode.OWN:
+        return
+    given = {reviewer.pk for reviewer in reviewers}
+    missing = [
+        position
+        for position in propose_review_chain(
+            drafter_position=drafter_position, signer_position=signer_position
+        )
+        if position.pk not in given
+    ]
+    if missing:
+        raise Refused(
+            "Surat yang ditandatangani a.n. atau u.b. harus diparaf oleh setiap atasan antara penyusun "
+            f"dan penandatangan; tambahkan {_either([p.name for p in missing], last='dan')} ke rantai paraf.",
+            code="missing_paraf",
+        )
+
+
+def reply_security_class(*, chosen: str, in_reply_to: IncomingLetter | None) -> str:
+    """A reply is at least as secret as the letter it answers: the higher of the two sifat."""
+    if in_reply_to is None:
+        return chosen
+    order = SecurityClass.values
+    return max(chosen, in_reply_to.security_class, key=order.index)
 
 
 @transaction.atomic
@@ -132,7 +307,7 @@ def create_draft(
     """A staff member starts a naskah dinas as `position`; version 1 and the paraf chain are kept."""
     if not _acts_for(actor, position):
         raise Refused("Anda tidak memegang jabatan ini.", code="not_holder")
-    _check_details(details)
+    _check_details(details, drafter_position=position, reviewers=reviewers)
     if details.in_reply_to is not None and not letter_access(user=actor, letter=details.in_reply_to).full:
         raise Refused("Anda tidak dapat membalas surat yang tidak dapat Anda baca.", code="reply_not_visible")
     if not any(recipient.kind == OutgoingRecipient.Kind.TO for recipient in recipients):
@@ -145,13 +320,14 @@ def create_draft(
         drafter=actor,
         drafter_position=position,
         subject=details.subject.strip(),
-        security_class=details.security_class,
+        security_class=reply_security_class(chosen=details.security_class, in_reply_to=details.in_reply_to),
         urgency=details.urgency,
         classification=details.classification,
         attachment_count=details.attachment_count,
         signer_position=details.signer_position,
         signing_mode=details.signing_mode,
         on_behalf_of=details.on_behalf_of if details.signing_mode != SigningMode.OWN else None,
+        by_order_of=details.by_order_of if details.signing_mode == SigningMode.ON_BEHALF_BY else None,
         verification_code=secrets.token_urlsafe(18),
         in_reply_to=details.in_reply_to,
     )
@@ -184,11 +360,28 @@ def _checked_body(body_html: str) -> str:
     return body
 
 
-def _check_details(details: DraftDetails) -> None:
+def _check_details(
+    details: DraftDetails, *, drafter_position: Position, reviewers: Sequence[Position]
+) -> None:
+    """What a draft states about itself: a perihal, and a signer who may sign it as it says (a.n.
+    and u.b. only for a superior in the tree, with the paraf of everyone in between)."""
     if not details.subject.strip():
         raise Refused("Perihal wajib diisi.", code="missing_subject")
-    if details.signing_mode != SigningMode.OWN and details.on_behalf_of is None:
-        raise Refused("Pilih jabatan yang diwakili (a.n.).", code="missing_on_behalf")
+    if details.signing_mode not in SigningMode.values:
+        raise Refused("Cara tanda tangan tidak dikenal.", code="unknown_signing_mode")
+    check_signing_authority(
+        signer_position=details.signer_position,
+        signing_mode=details.signing_mode,
+        on_behalf_of=details.on_behalf_of,
+        by_order_of=details.by_order_of,
+        on=timezone.localdate(),
+    )
+    _check_review_chain(
+        drafter_position=drafter_position,
+        signer_position=details.signer_position,
+        signing_mode=details.signing_mode,
+        reviewers=reviewers,
+    )
 
 
 def _set_chain(letter: OutgoingLetter, reviewers: Sequence[Position], *, round_number: int) -> None:
@@ -311,6 +504,60 @@ def signing_capacity(*, user: User, letter: OutgoingLetter) -> str | None:
     return None
 
 
+def _check_signing_as_drafted(letter: OutgoingLetter, *, on: date) -> None:
+    """On the day of signing the letter is still lawful as drafted: its a.n./u.b. is allowed by the
+    organisation of that day, and every superior between drafter and signer parafed this round."""
+    check_signing_authority(
+        signer_position=letter.signer_position,
+        signing_mode=letter.signing_mode,
+        on_behalf_of=letter.on_behalf_of,
+        by_order_of=letter.by_order_of,
+        on=on,
+    )
+    if letter.signing_mode == SigningMode.OWN:
+        return
+    approved = ReviewStep.objects.filter(
+        letter=letter, round=latest_round(letter), status=ReviewStep.Status.APPROVED
+    ).select_related("position")
+    _check_review_chain(
+        drafter_position=letter.drafter_position,
+        signer_position=letter.signer_position,
+        signing_mode=letter.signing_mode,
+        reviewers=[step.position for step in approved],
+    )
+
+
+# What the signer reads on the letter when the worker finds the authority gone (the message is kept
+# in SigningRequest.error, 255 characters).
+_LAPSED = {
+    "not_signer": "masa jabatan, Plt atau Plh penanda tangan sudah berakhir",
+    "signer_closed": "jabatan penanda tangan sudah ditutup",
+    "not_on_behalf": "a.n. pada surat ini tidak lagi sesuai struktur organisasi",
+    "not_by_order": "u.b. pada surat ini tidak lagi sesuai struktur organisasi",
+    "missing_paraf": "rantai paraf tidak lagi memuat setiap atasan antara penyusun dan penanda tangan",
+}
+
+
+def check_still_may_sign(*, letter_id: int) -> None:
+    """The worker signs on its own day, maybe days after the request (a national service that was
+    down): refuses, in a few words for the letter's page, when the signer may no longer sign the
+    letter as drafted (a Plt/Plh that has ended, an a.n./u.b. the organisation no longer allows),
+    and the worker gives the letter back instead of signing it."""
+    letter = OutgoingLetter.objects.select_related(
+        "signer_position", "on_behalf_of", "by_order_of", "drafter_position", "signed_by"
+    ).get(pk=letter_id)
+    if letter.status != OutgoingLetter.Status.SIGNING:
+        return  # signed already or given back: the steps that follow know what to do
+    try:
+        if signing_capacity(user=letter.signed_by, letter=letter) != letter.signed_as:
+            raise Refused("", code="not_signer")
+        _check_signing_as_drafted(letter, on=timezone.localdate())
+    except Refused as refusal:
+        reason = _LAPSED.get(refusal.code, "penanda tangan tidak lagi berwenang")
+        message = f"Surat tidak ditandatangani: {reason}. Periksa penanda tangan surat ini."
+        raise Refused(message, code=refusal.code) from None
+
+
 @transaction.atomic
 def request_signature(*, actor: User, letter: OutgoingLetter, passphrase: str) -> OutgoingLetter:
     """The signer signs the approved draft; numbering, rendering and PAdES run in a worker."""
@@ -324,6 +571,7 @@ def request_signature(*, actor: User, letter: OutgoingLetter, passphrase: str) -
         raise Refused("Anda tidak berwenang menandatangani surat ini hari ini.", code="not_signer")
     if letter.status != OutgoingLetter.Status.APPROVED:
         raise Refused("Surat belum selesai diparaf atau sudah ditandatangani.", code="not_approved")
+    _check_signing_as_drafted(letter, on=timezone.localdate())
     if not passphrase:
         raise Refused("Masukkan kata sandi TTE.", code="missing_passphrase")
     letter.status = OutgoingLetter.Status.SIGNING
@@ -411,6 +659,7 @@ def _sign(request: SigningRequest) -> bool:
     from persuratan.rendering import render_outgoing_pdf
 
     letter_id = request.letter_id
+    check_still_may_sign(letter_id=letter_id)
     letter = assign_number(letter_id=letter_id)
     if letter.status != OutgoingLetter.Status.SIGNING:
         return False
