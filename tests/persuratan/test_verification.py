@@ -1,6 +1,7 @@
 """Public verification: the QR code's page and the PDF upload, for anyone, without signing in."""
 
 import random
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -159,12 +160,18 @@ def test_an_unknown_code_and_an_unsigned_letter_answer_the_same_404(client, appr
     assert _main(unknown) == _main(not_yet), "nothing tells the two apart"
 
 
-def test_a_revoked_certificate_shows_on_the_qr_page_and_on_upload(client, chain, signed, certificate):
+def test_a_certificate_revoked_after_signing_shows_on_the_qr_page_and_on_upload(
+    client, chain, signed, certificate
+):
+    # A CRL dates a revocation to the second: revoked in the second of the signature, it would read
+    # as revoked before it.
+    time.sleep(1.1)
     revoke(
         actor=chain["kadis_user"], certificate=certificate, reason=Certificate.RevocationReason.KEY_COMPROMISE
     )
     page = client.get(reverse("verifikasi:letter", args=[signed.verification_code])).content.decode()
-    assert "sertifikat elektronik penanda tangan telah dicabut" in page
+    assert "Sertifikat elektronik penanda tangan telah dicabut pada" in page
+    assert "valid pada saat naskah ditandatangani" in page
     assert "Dokumen asli dan tanda tangan elektronik valid" not in page
     assert "telah dicabut" in _upload(client, _pdf(signed)).content.decode()
 
