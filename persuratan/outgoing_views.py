@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kantor_virtual.errors import Refused
@@ -249,6 +250,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_letter_url(letter))
 
 
+@sensitive_post_parameters("passphrase")
 @login_required
 @require_POST
 def sign(request: HttpRequest, pk: int) -> HttpResponse:

@@ -179,7 +179,8 @@ def test_a_wrong_passphrase_shows_the_refusal_in_the_status(
     letter = approved()
     client.force_login(chain["kadis_user"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("surat_keluar:sign", args=[letter.pk]), {"passphrase": "salah"})
+        response = client.post(reverse("surat_keluar:sign", args=[letter.pk]), {"passphrase": "salah"})
+    assert response.wsgi_request.sensitive_post_parameters == ("passphrase",)  # hidden in error reports
     letter.refresh_from_db()
     assert letter.status == OutgoingLetter.Status.APPROVED and not letter.signed_pdf
     status = client.get(reverse("surat_keluar:signing_status", args=[letter.pk])).content.decode()
