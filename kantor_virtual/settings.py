@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "django.forms",  # the widget templates, for FORM_RENDERER below
     "django_htmx",
     "django_prose_editor",
+    "csp",
     "guardian",
     "axes",
     "django_otp",
@@ -98,6 +100,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "organisasi.middleware.ActingPositionMiddleware",
     "organisasi.middleware.SecondFactorMiddleware",
@@ -368,8 +371,25 @@ globals().update(email_settings(EMAIL_URL))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 10) * 3600
 CSRF_COOKIE_HTTPONLY = True
-# Views that must be framed by our own pages (inline PDF scans) use @xframe_options_sameorigin.
+# Views that must be framed by our own pages (inline PDF scans) use kantor_virtual.security.framed_by_us.
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles come from our own origin only: no inline script, style element or style
+# attribute runs, so markup slipped into a page cannot act. The one inline script is the rich-text
+# editor's import map, which carries the request's nonce (kantor_virtual.templatetags.security).
+# The one inline style element allowed is an empty one (the hash below is of the empty string):
+# kv/editor.js places it so that the editor does not inject its own; its rules are in kantor.css.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Served over HTTPS behind a proxy in production; the embedded demo on localhost sets HTTPS=false.

@@ -40,11 +40,12 @@ _EDITOR_EXTENSIONS = {
 
 
 class _LabelledEditor(ProseEditorWidget):
-    """The editor with kv/editor.js, which names its editable area after the field's label."""
+    """The editor with kv/editor.js, which names its editable area after the field's label and keeps
+    the editor from injecting an inline style (its rules come from kv/prosemirror.css)."""
 
     @property
     def media(self):
-        return super().media + forms.Media(js=["kv/editor.js"])
+        return super().media + forms.Media(css={"all": ["kv/prosemirror.css"]}, js=["kv/editor.js"])
 
 
 class BodyField(forms.CharField):

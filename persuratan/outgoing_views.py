@@ -10,12 +10,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kantor_virtual.errors import Refused
 from kantor_virtual.files import private_file_response
+from kantor_virtual.security import framed_by_us, styled_by_its_template
 from organisasi.selectors import position_ids_for
 from persuratan.letter_templates import DRAFTABLE_TYPES, layout_for
 from persuratan.models import IncomingLetter, LetterType, OutgoingLetter, SigningRequest
@@ -269,7 +269,8 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     return _letter_page(request, letter, sign_form=form)
 
 
-@xframe_options_sameorigin
+@framed_by_us
+@styled_by_its_template
 @login_required
 @require_GET
 def preview(request: HttpRequest, pk: int) -> HttpResponse:

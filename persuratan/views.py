@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from disposisi.selectors import letter_section
@@ -21,6 +20,7 @@ from kantor_virtual.files import private_file_response
 from kantor_virtual.fragments import drawn_values, kept_page
 from kantor_virtual.notifications import unread_count
 from kantor_virtual.pagination import make_cursor, parse_cursor
+from kantor_virtual.security import framed_by_us
 from kantor_virtual.timeline import timeline_for
 from organisasi.models import Opd, Position, RoleGrant
 from organisasi.selectors import opds_operated_by, org_version, role_scope
@@ -242,7 +242,7 @@ def _file_of_readable_letter(request: HttpRequest, pk: int, file_pk: int) -> Let
 
 @login_required
 @require_GET
-@xframe_options_sameorigin
+@framed_by_us
 def letter_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """A scan, only for those who may read the letter; opening a rahasia scan is an event."""
     stored = _file_of_readable_letter(request, pk, file_pk)
@@ -257,7 +257,7 @@ def letter_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
 
 @login_required
 @require_GET
-@xframe_options_sameorigin
+@framed_by_us
 def letter_file_ocr(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """The searchable copy OCR made of a scan, under the same rules as the scan itself."""
     stored = _file_of_readable_letter(request, pk, file_pk)

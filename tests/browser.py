@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 780}}
 BLOCKING_IMPACTS = {"serious", "critical"}
+_CSP_REFUSAL = "Content Security Policy"
 _axe = Axe()
 
 
@@ -43,15 +44,26 @@ def chromium() -> Browser:
 
 @pytest.fixture(params=list(VIEWPORTS))
 def page(request, chromium, live_server) -> Page:
-    """A fresh browser context on the live server; `page.is_phone` tells the journey which viewport it is."""
+    """A fresh browser context on the live server; `page.is_phone` tells the journey which viewport it is.
+
+    Whatever the Content-Security-Policy refused along the journey (a script, a style, a frame)
+    fails it: the browser reports each refusal on its console."""
     context = chromium.new_context(
         viewport=VIEWPORTS[request.param], locale="id-ID", base_url=live_server.url
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.is_phone = request.param == "phone"
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            _CSP_REFUSAL in message.text and refused.append(f"{message.location['url']}: {message.text}")
+        ),
+    )
     yield page
     context.close()
+    assert not refused, "The Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 def assert_accessible(page: Page) -> None:

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import empty
 
 from organisasi.models import Assignment, RoleGrant
 from tests.factories import OpdFactory, PositionFactory, UserFactory
@@ -31,6 +32,18 @@ def _static_files_without_manifest():
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise looks there first
     with override_settings(STORAGES=storages):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_private_files(tmp_path_factory):
+    """Each test process keeps its letters' files apart: stored files are named by OPD, year and
+    content, which two processes' tests share, and one test's deletion must not meet another's copy."""
+    from kantor_virtual.files import private_storage
+
+    with override_settings(PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("private")):
+        private_storage._wrapped = empty
+        yield
+    private_storage._wrapped = empty
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,3 +1,12 @@
+// The editor injects its base rules as an inline <style> unless one marked data-tiptap-style is
+// already there. The Content-Security-Policy allows no inline style but an empty one (settings):
+// place that empty element first, before the editor's module runs; the rules are in kv/prosemirror.css.
+if (!document.querySelector("style[data-tiptap-style]")) {
+  const placeholder = document.createElement("style");
+  placeholder.dataset.tiptapStyle = "";
+  document.head.append(placeholder);
+}
+
 // The rich-text editor replaces its textarea with an editable area: give that area the textarea's
 // label and help text, so screen readers announce it like any other field.
 document.addEventListener("prose-editor:ready", (event) => {
