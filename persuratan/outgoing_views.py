@@ -41,6 +41,7 @@ from persuratan.services.outgoing import (
     return_draft,
     revise_draft,
     signing_capacity,
+    signing_lapse,
     submit_for_review,
 )
 from persuratan.version_diff import compare as compare_versions
@@ -158,10 +159,13 @@ def _letter_page(request: HttpRequest, letter: OutgoingLetter, **forms) -> HttpR
     my_positions = position_ids_for(user=request.user, on=timezone.localdate())
     editable = letter.status in (OutgoingLetter.Status.DRAFT, OutgoingLetter.Status.RETURNED)
     is_drafter = letter.drafter_id == request.user.pk
-    can_sign = (
+    is_signer = (
         letter.status == OutgoingLetter.Status.APPROVED
         and signing_capacity(user=request.user, letter=letter) is not None
     )
+    # The organisation may have changed since the paraf: the signer reads why, instead of a form.
+    signing_lapsed = signing_lapse(letter=letter, on=timezone.localdate()) if is_signer else None
+    can_sign = is_signer and signing_lapsed is None
     context = {
         "letter": letter,
         "can_read": letter.access.full,
@@ -180,6 +184,7 @@ def _letter_page(request: HttpRequest, letter: OutgoingLetter, **forms) -> HttpR
         "can_revise": is_drafter and editable,
         "can_review": turn is not None and turn.position_id in my_positions,
         "can_sign": can_sign,
+        "signing_lapsed": signing_lapsed,
         # Whether the signer holds a certificate that signs: the sign form points to "Sertifikat TTE".
         "certificate_readiness": signing_readiness(user=request.user) if can_sign else None,
         "revise_form": forms.get("revise_form") or ReviseForm(initial={"body": version.body_html}),

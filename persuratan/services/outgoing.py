@@ -538,6 +538,20 @@ _LAPSED = {
 }
 
 
+def _lapse_reason(refusal: Refused) -> str:
+    return _LAPSED.get(refusal.code, "penanda tangan tidak lagi berwenang")
+
+
+def signing_lapse(*, letter: OutgoingLetter, on: date) -> str | None:
+    """Why an approved letter can no longer be signed as drafted on `on` (its page says so instead of
+    offering the sign form), or None while it can."""
+    try:
+        _check_signing_as_drafted(letter, on=on)
+    except Refused as refusal:
+        return _lapse_reason(refusal)
+    return None
+
+
 def check_still_may_sign(*, letter_id: int) -> None:
     """The worker signs on its own day, maybe days after the request (a national service that was
     down): refuses, in a few words for the letter's page, when the signer may no longer sign the
@@ -553,7 +567,7 @@ def check_still_may_sign(*, letter_id: int) -> None:
             raise Refused("", code="not_signer")
         _check_signing_as_drafted(letter, on=timezone.localdate())
     except Refused as refusal:
-        reason = _LAPSED.get(refusal.code, "penanda tangan tidak lagi berwenang")
+        reason = _lapse_reason(refusal)
         message = f"Surat tidak ditandatangani: {reason}. Periksa penanda tangan surat ini."
         raise Refused(message, code=refusal.code) from None
 

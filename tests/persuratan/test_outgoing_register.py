@@ -135,6 +135,11 @@ def test_a_rahasia_perihal_is_withheld_and_never_matched_by_words_but_filters_fi
     page = client.get(REGISTER_URL).content.decode()
     assert secret.number in page and "peretasan" not in page
     assert "Perihal tidak ditampilkan (surat rahasia)" in page
+    # The register offers printing only the letters its operator may read; a rahasia letter is
+    # printed from its page while a paper copy waits to be sent (open_print_copy).
+    assert reverse("surat_keluar:signed_pdf", args=[ordinary.pk]) in page
+    assert reverse("surat_keluar:signed_pdf", args=[secret.pk]) not in page
+    assert client.get(reverse("surat_keluar:signed_pdf", args=[secret.pk])).status_code == 404
 
 
 def test_rows_drawn_once_show_later_changes_to_the_letter_and_its_classification(

@@ -159,6 +159,19 @@ def test_a_kasi_letter_forced_to_read_an_gubernur_in_the_database_is_not_signed(
     assert letter.status == OutgoingLetter.Status.APPROVED and not SigningRequest.objects.exists()
 
 
+def test_the_signer_of_a_letter_no_longer_lawful_reads_why_instead_of_a_sign_form(
+    client, draft, approve, province, no_second_factor
+):
+    letter = approve(draft(drafter="kasi", signer="kasi"))
+    client.force_login(province["kasi_user"])
+    assert "Tandatangani" in client.get(reverse("surat_keluar:letter", args=[letter.pk])).content.decode()
+
+    OutgoingLetter.objects.filter(pk=letter.pk).update(signing_mode=AN, on_behalf_of=province["gubernur"])
+    page = client.get(reverse("surat_keluar:letter", args=[letter.pk])).content.decode()
+    assert "a.n. pada surat ini tidak lagi sesuai struktur organisasi" in page
+    assert "Tandatangani" not in page and reverse("surat_keluar:sign", args=[letter.pk]) not in page
+
+
 def test_a_letter_changed_to_an_gubernur_after_the_request_is_not_signed_by_the_worker(
     draft, approve, province
 ):
