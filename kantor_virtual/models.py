@@ -72,3 +72,16 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RateCounter(models.Model):
+    """A rate limit's count for one key and window, kept here only while Redis is unreachable
+    (kantor_virtual.cache_health.RateCounterCache counts with single atomic statements)."""
+
+    # django-ratelimit's key: a digest of the group, the window, the rate and the client.
+    key = models.CharField(max_length=250, primary_key=True)
+    count = models.PositiveIntegerField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -1,7 +1,8 @@
 """Abuse protection of public pages: rate limits per client address and per account, and a bot check
 for forms, without any third-party service. Every public form uses both.
 
-Rate limits (django-ratelimit, counted in Redis)::
+Rate limits (django-ratelimit, counted in Redis, or in PostgreSQL while Redis is unreachable:
+kantor_virtual.cache_health.RateCounterCache)::
 
     @limited("tracking", ip_rate="PORTAL_RATE_TRACKING_IP", methods=("GET",), frame="layanan_publik/base.html")
     def track(request): ...
@@ -81,7 +82,8 @@ Key = str | Callable[[str, HttpRequest], str]
 
 def _posted_value(field: str) -> Callable[[str, HttpRequest], str]:
     """The key of a counter per value of a posted field: "Budi@Contoh.id " counts as budi@contoh.id.
-    django-ratelimit hashes it into the cache key, so the value itself is never kept in Redis."""
+    django-ratelimit hashes it into the cache key, so the value itself is never kept in Redis (nor in
+    PostgreSQL, where the counts go while Redis is down)."""
 
     def key(group: str, request: HttpRequest) -> str:
         return f"{field}:{request.POST.get(field, '').strip().lower()}"
@@ -114,7 +116,7 @@ def _wait(request: HttpRequest, group: str, counters: list[tuple[Key, str]], *, 
     waits = []
     for key, rate in counters:
         usage = get_usage(request, group=group, key=key, rate=rate, method=ALL, increment=count)
-        if usage is None:  # RATELIMIT_ENABLE is off, or the counter vanished (RATELIMIT_FAIL_OPEN)
+        if usage is None:  # RATELIMIT_ENABLE is off, or the counter expired meanwhile (RATELIMIT_FAIL_OPEN)
             continue
         over = usage["count"] > usage["limit"] if count else usage["count"] >= usage["limit"]
         if over:

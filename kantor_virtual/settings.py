@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_prose_editor",
     "csp",
+    "django_celery_outbox",
     "guardian",
     "axes",
     "django_otp",
@@ -161,10 +162,31 @@ def celery_url(redis_url: str) -> str:
 # A digest of this release's code and templates: what is kept rendered or pickled in Redis is kept
 # under it, so an upgrade never reads what the release before wrote.
 RELEASE = release_fingerprint(BASE_DIR / name for name in ("templates", *OWN_APPS))
+# Redis is a helper, not a pillar: everything kept in it PostgreSQL can answer again. When Redis is
+# down or hangs, a cache read misses and a write is skipped (IGNORE_EXCEPTIONS), within the socket
+# timeouts, so pages are drawn from the database and sessions read from it; the failure is logged
+# once a minute (kantor_virtual.cache_health.OncePerMinute). Each call tries Redis again, so nothing
+# needs a restart when it is back.
+REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+_REDIS_OPTIONS = {
+    "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+    "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # django-redis keeps one Redis client per server; Django's own backend builds one for every call,
 # which cost more than the lookup on pages that read a few cached fragments.
 CACHES = {
-    "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL},
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {**_REDIS_OPTIONS, "IGNORE_EXCEPTIONS": True},
+    },
+    # Rate limits (RATELIMIT_USE_CACHE): counted in Redis, and in PostgreSQL while Redis is unreachable.
+    "ratelimit": {
+        "BACKEND": "kantor_virtual.cache_health.RateCounterCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": _REDIS_OPTIONS,
+    },
     # Rendered fragments ({% cache %}, kantor_virtual.fragments): keyed by what they draw, under a
     # prefix that changes with every release, and kept a day at most. With DEBUG, Django reads an
     # edited template afresh, and nothing keeps its old markup.
@@ -176,6 +198,7 @@ CACHES = {
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "fragmen:" + RELEASE,
             "TIMEOUT": 24 * 60 * 60,
+            "OPTIONS": {**_REDIS_OPTIONS, "IGNORE_EXCEPTIONS": True},
         }
     ),
 }
@@ -184,7 +207,7 @@ STATISTICS_CACHE_PREFIX = "statistik:"
 # Keys of the answers about who acts for what (organisasi.selectors); tests give each test its own.
 ORG_CACHE_PREFIX = f"organisasi:{RELEASE}:"
 # Sessions are read from Redis on every request and kept in PostgreSQL too, so a Redis restart
-# signs nobody out.
+# signs nobody out, and while Redis is down they are read from PostgreSQL.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 CELERY_BROKER_URL = celery_url(REDIS_URL)
@@ -192,7 +215,16 @@ CELERY_RESULT_BACKEND = celery_url(REDIS_URL)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
+# A worker killed mid-task (SIGKILL, out of memory) leaves its task to the next worker instead of
+# losing it; every task is idempotent, so the one that finishes counts once.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis hands an unacknowledged task to another worker after this long: longer than the longest task
+# (OCR of one file stops at OCR_TIMEOUT_SECONDS), so a slow task is never run twice at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_OUTBOX_APP = "kantor_virtual.celery.app"
+# The outbox relay would report to a StatsD agent; /kesehatan/ reports its backlog instead.
+MONITORING_METRICS_ENABLED = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE = {
@@ -280,11 +312,13 @@ PASSWORD_RESET_RATE_IP = env_rate("PASSWORD_RESET_RATE_IP", "20/h")
 PASSWORD_RESET_RATE_EMAIL = env_rate("PASSWORD_RESET_RATE_EMAIL", "3/h")
 # A public form sent back sooner than this after it was shown is a bot's.
 PORTAL_MIN_FILL_SECONDS = env_int("PORTAL_MIN_FILL_SECONDS", 3)
-RATELIMIT_USE_CACHE = "default"
+RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_IP_META_KEY = "kantor_virtual.protection.client_ip"
 # A counter that expires between django-ratelimit's add and incr lets the request through instead
-# of refusing it; a Redis that is down still fails the request loudly.
+# of refusing it; while Redis is down the counters are kept in PostgreSQL, so limits still hold.
 RATELIMIT_FAIL_OPEN = True
+# Our own counting cache wraps django-redis (kantor_virtual.cache_health.RateCounterCache).
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.W001"]
 
 # Pimpinan (holders of a struktural position) and admins must confirm a TOTP code after the password.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
@@ -416,7 +450,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A Redis that is down fails every cache call: say so once a minute, not once per call.
+    "filters": {"once_a_minute": {"()": "kantor_virtual.cache_health.OncePerMinute"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint reports every rendering step at INFO; only its warnings matter to an operator.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    "loggers": {
+        # WeasyPrint reports every rendering step at INFO; only its warnings matter to an operator.
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+        **{
+            name: {"filters": ["once_a_minute"]}
+            for name in ("django_redis.cache", "django.contrib.sessions", "kantor_virtual.cache_health")
+        },
+    },
 }
