@@ -182,6 +182,18 @@ def read_secret_key(path: Path) -> str:
         return archive.extractfile(member).read().decode().strip()
 
 
+def read_manifest(path: Path) -> dict:
+    """The archive's manifest (its last member): reads the whole archive through."""
+    manifest = None
+    with _archive_for_reading(path) as archive:
+        for member in archive:
+            if member.name == MANIFEST_MEMBER:
+                manifest = json.loads(archive.extractfile(member).read())
+    if manifest is None:
+        raise Refused(f"Arsip {path} tidak memuat manifest.", code="bad_manifest")
+    return manifest
+
+
 # ── Writing ──────────────────────────────────────────────────────────────────────────────────
 
 
