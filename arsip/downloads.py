@@ -17,7 +17,6 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
-from functools import partial
 from typing import BinaryIO
 
 from django.core.files import File
@@ -347,7 +346,7 @@ def _request(
         download.fingerprint, download.state, download.progress = fingerprint, Download.State.PENDING, 0
         download.requested_at = now
         download.save(update_fields=["fingerprint", "state", "progress", "requested_at"])
-    transaction.on_commit(partial(prepare_download_task.delay, download.pk))
+    prepare_download_task.delay(download.pk)
     return download
 
 

@@ -15,5 +15,5 @@ def berita_acara_signed(*, target: OutgoingLetter, event, **_) -> None:
         return
     proposal_id = Proposal.objects.filter(berita_acara_id=target.pk).values_list("pk", flat=True).first()
     if proposal_id is not None:
-        # Already after the signature's commit: the worker finds the letter signed.
+        # Queued with the signature: the worker runs it once the letter is signed for good.
         carry_out_proposal.delay(proposal_id)

@@ -9,7 +9,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import partial
 
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
@@ -186,7 +185,7 @@ def request_sheet(*, actor: User, letter: IncomingLetter) -> DispositionSheet:
     if not created:
         sheet.fingerprint, sheet.state, sheet.requested_at = fingerprint, DispositionSheet.State.PENDING, now
         sheet.save(update_fields=["fingerprint", "state", "requested_at"])
-    transaction.on_commit(partial(render_disposition_sheet_task.delay, letter.pk))
+    render_disposition_sheet_task.delay(letter.pk)
     return sheet
 
 

@@ -1,5 +1,5 @@
-"""E-mails that carry a secret link (set a password, verify an address): made and sent by a worker,
-once per request, and recorded on the timeline of the object they are about.
+"""E-mails sent once per request (a secret link to set a password or verify an address, a receipt):
+made and sent by a worker, and recorded on the timeline of the object they are about.
 
 The link is made at sending time, so it never waits in the broker; the request's id (kept in the
 event) makes a redelivered task send nothing twice.
@@ -28,9 +28,11 @@ def send_once(
     template: str,
     context: dict,
     details: dict | None = None,
+    attachments: tuple[tuple[str, bytes, str], ...] = (),
 ) -> bool:
-    """Send `template` (`<template>_subject.txt` and `<template>.txt`) to `to` unless this request's
-    e-mail went already; record `verb` on `target`'s timeline. False when it had been sent.
+    """Send `template` (`<template>_subject.txt` and `<template>.txt`, with `attachments` as (name,
+    content, type)) to `to` unless this request's e-mail went already; record `verb` on `target`'s
+    timeline. False when it had been sent.
 
     A failed send raises and rolls back, so the task's retry sends it later. No address goes into the
     event: the timeline is append-only, and personal data must stay erasable."""
@@ -45,6 +47,7 @@ def send_once(
         body=render_to_string(f"{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
+        attachments=list(attachments),
     ).send()
     record_event(target=target, verb=verb, details={"permintaan": request_id, **(details or {})})
     return True

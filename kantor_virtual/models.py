@@ -85,3 +85,14 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class Heartbeat(models.Model):
+    """The last time a beat-scheduled task went the whole way (beat, outbox, relay, broker, worker):
+    /kesehatan/ reports its age."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.beat_at}"

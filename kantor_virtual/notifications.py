@@ -6,13 +6,12 @@ under which key, and where the notice leads; the unique (user, key) makes every 
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.utils import timezone
 from kantor_virtual.models import Notification
 from kantor_virtual.pagination import Cursor
 from kantor_virtual.request_memo import remembered
-from kantor_virtual.tasks import send_notification_email as send_notification_email_task
+from kantor_virtual.tasks import send_notification_emails as send_notification_emails_task
 
 PAGE_SIZE = 30
 
@@ -79,7 +78,7 @@ def notify_each(*, notices: Iterable[Notice]) -> list[Notification]:
         )
         inserted = cursor.fetchall()
 
-    created = []
+    created, mailed = [], []
     for pk, user_id, key in inserted:
         notice = pending[(user_id, key)]
         created.append(
@@ -94,8 +93,11 @@ def notify_each(*, notices: Iterable[Notice]) -> list[Notification]:
             )
         )
         if notice.user.email:
-            # After commit: the worker must find the row, and a rolled-back notice sends nothing.
-            transaction.on_commit(partial(send_notification_email_task.delay, pk))
+            mailed.append(pk)
+    if mailed:
+        # One task for the batch, queued with the rows (the outbox): a rolled-back notice sends
+        # nothing, and a notice to many people costs one queued row.
+        send_notification_emails_task.delay(mailed)
     return created
 
 

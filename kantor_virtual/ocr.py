@@ -32,8 +32,17 @@ EXIT_MEANINGS = {
 }
 
 
+# OCRmyPDF's exit codes whose answer can never change for the same file: a broken file, a locked PDF.
+PERMANENT_EXITS = {2, 8}
+
+
 class OcrFailed(Exception):
-    """OCR could not read a file; the message says why, for the timeline and the logs."""
+    """OCR could not read a file; the message says why, for the timeline and the logs. A `permanent`
+    failure (the file itself is at fault) is recorded at once instead of retried."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,7 @@ def _image_as_pdf(content: bytes) -> bytes:
             page = BytesIO()
             image.save(page, "PDF", resolution=dpi if dpi > 96 else FALLBACK_DPI)
     except (OSError, ValueError, Image.DecompressionBombError) as error:
-        raise OcrFailed(f"Gambar tidak dapat dibuka: {error}") from error
+        raise OcrFailed(f"Gambar tidak dapat dibuka: {error}", permanent=True) from error
     return page.getvalue()
 
 
@@ -104,4 +113,7 @@ def _run_ocrmypdf(scan: Path, searchable: Path) -> None:
     if process.returncode != 0:
         reason = " ".join(errors.split())[-400:] or "tanpa keterangan"
         meaning = EXIT_MEANINGS.get(process.returncode, "lihat keterangan")
-        raise OcrFailed(f"OCRmyPDF berhenti dengan kode {process.returncode} ({meaning}): {reason}")
+        raise OcrFailed(
+            f"OCRmyPDF berhenti dengan kode {process.returncode} ({meaning}): {reason}",
+            permanent=process.returncode in PERMANENT_EXITS,
+        )

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_prose_editor",
     "csp",
+    "django_celery_outbox",
     "guardian",
     "axes",
     "django_otp",
@@ -214,10 +215,21 @@ CELERY_RESULT_BACKEND = celery_url(REDIS_URL)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
+# A worker killed mid-task (SIGKILL, out of memory) leaves its task to the next worker instead of
+# losing it; every task is idempotent, so the one that finishes counts once.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis hands an unacknowledged task to another worker after this long: longer than the longest task
+# (OCR of one file stops at OCR_TIMEOUT_SECONDS), so a slow task is never run twice at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_OUTBOX_APP = "kantor_virtual.celery.app"
+# The outbox relay would report to a StatsD agent; /kesehatan/ reports its backlog instead.
+MONITORING_METRICS_ENABLED = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE = {
+    # /kesehatan/ reads how long ago this last ran: beat, the outbox relay, Redis and a worker at work.
+    "heartbeat": {"task": "kantor_virtual.tasks.heartbeat", "schedule": 60.0},
     "verify-event-chains": {
         "task": "kantor_virtual.tasks.verify_event_chains",
         "schedule": crontab(hour=2, minute=0),

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -42,10 +42,21 @@ def _log(message: str) -> None:
     print(f"[kantor] {message}", flush=True)
 
 
+# How to bring back each embedded server this command started, should it die: `keep_servers_up`.
+_REVIVERS: list[Callable[[], None]] = []
+
+
+def keep_servers_up() -> None:
+    """Start again an embedded PostgreSQL or Redis that died (killed, out of memory), on its data."""
+    for revive in _REVIVERS:
+        revive()
+
+
 @contextlib.contextmanager
 def embedded_postgres() -> Iterator[str]:
     """A real PostgreSQL 16 from the pgserver wheel, its data kept in var/postgres."""
     import pgserver
+    from pgserver.utils import PostmasterInfo
 
     pgdata = DATA_DIR / "postgres"
     pgdata.mkdir(parents=True, exist_ok=True)
@@ -56,9 +67,18 @@ def embedded_postgres() -> Iterator[str]:
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{DATABASE_NAME}";')
     _log(f"PostgreSQL tertanam siap ({time.monotonic() - started:.1f} dtk, data di {pgdata})")
+
+    def revive() -> None:
+        info = PostmasterInfo.read_from_pgdata(pgdata)
+        if info is None or not info.is_running():
+            _log("PostgreSQL tertanam mati; dinyalakan lagi.")
+            server.ensure_postgres_running()
+
+    _REVIVERS.append(revive)
     try:
         yield f"postgres://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
     finally:
+        _REVIVERS.remove(revive)
         server.cleanup()
 
 
@@ -84,9 +104,20 @@ def embedded_redis() -> Iterator[str]:
         if not _redis_answers(socket_path):
             _start_redis(redis_dir, socket_path)
     _log(f"Redis tertanam siap (soket {socket_path})")
+
+    def revive() -> None:
+        if _redis_answers(socket_path):
+            return
+        with _locked(redis_dir / "start.lock"):
+            if not _redis_answers(socket_path):
+                _log("Redis tertanam mati; dinyalakan lagi.")
+                _start_redis(redis_dir, socket_path)
+
+    _REVIVERS.append(revive)
     try:
         yield f"unix://{socket_path}"
     finally:
+        _REVIVERS.remove(revive)
         with _locked(redis_dir / "start.lock"):
             mine.unlink(missing_ok=True)
             if not _other_commands(users):
@@ -180,7 +211,8 @@ def local_secret_key() -> str:
 @contextlib.contextmanager
 def services() -> Iterator[None]:
     """Use DATABASE_URL / REDIS_URL when given; otherwise start the embedded servers."""
-    os.environ.setdefault("SECRET_KEY", local_secret_key())
+    if not os.environ.get("SECRET_KEY"):
+        os.environ["SECRET_KEY"] = local_secret_key()
     with contextlib.ExitStack() as stack:
         if not os.environ.get("DATABASE_URL"):
             os.environ["DATABASE_URL"] = stack.enter_context(embedded_postgres())
@@ -272,6 +304,14 @@ def run() -> int:
                 "--concurrency",
                 os.environ.get("WORKER_CONCURRENCY", "2"),
             ],
+            # Takes the tasks committed work wrote to the outbox to Redis, whenever Redis answers.
+            "relay": [
+                sys.executable,
+                str(BASE_DIR / "manage.py"),
+                "celery_outbox_relay",
+                "--idle-time",
+                "0.5",
+            ],
             "beat": [
                 str(bin_dir / "celery"),
                 "-A",
@@ -283,7 +323,7 @@ def run() -> int:
                 str(DATA_DIR / "celerybeat-schedule"),
             ],
         }
-        processes = [subprocess.Popen(command, cwd=BASE_DIR) for command in commands.values()]
+        supervisor = Supervisor(commands)
         _log(f"Kantor Virtual berjalan di http://{host}:{port}/ — tekan Ctrl-C untuk berhenti.")
         stopping = False
 
@@ -295,16 +335,48 @@ def run() -> int:
         signal.signal(signal.SIGTERM, request_stop)
         try:
             while not stopping:
-                exited = [name for name, p in zip(commands, processes, strict=True) if p.poll() is not None]
-                if exited:
-                    _log(f"Proses {', '.join(exited)} berhenti; menghentikan semuanya.")
-                    break
+                keep_servers_up()
+                supervisor.restart_the_dead()
                 time.sleep(0.5)
         finally:
-            _log("Menghentikan web, worker dan beat…")
-            _stop(processes)
+            _log("Menghentikan web, worker, beat dan relay…")
+            supervisor.stop()
         _log("Berhenti. Data tetap tersimpan di var/ untuk dijalankan lagi.")
-        return 0 if stopping else 1
+        return 0
+
+
+class Supervisor:
+    """The application's processes, each started again when it dies: a worker killed by the kernel
+    or a web server that lost its database comes back within a second, and the console says so.
+    One that dies again soon after starting waits longer each time (up to a minute), so a process
+    that cannot start (a port taken) does not spin."""
+
+    def __init__(self, commands: dict[str, list[str]]) -> None:
+        self.commands = commands
+        self.processes: dict[str, subprocess.Popen | None] = dict.fromkeys(commands)
+        self.started = dict.fromkeys(commands, 0.0)
+        self.due = dict.fromkeys(commands, 0.0)
+        self.backoff = dict.fromkeys(commands, 0.0)
+        self.restart_the_dead()
+
+    def restart_the_dead(self) -> None:
+        now = time.monotonic()
+        for name, process in self.processes.items():
+            if process is not None and process.poll() is None:
+                continue
+            if process is not None:
+                soon = now - self.started[name] < 30
+                self.backoff[name] = min(max(self.backoff[name] * 2, 1.0), 60.0) if soon else 0.0
+                self.due[name] = now + self.backoff[name]
+                self.processes[name] = None
+                later = f" dalam {self.backoff[name]:.0f} dtk" if self.backoff[name] else ""
+                _log(f"Proses {name} berhenti (kode {process.returncode}); dijalankan lagi{later}.")
+            if now >= self.due[name]:
+                self.processes[name] = subprocess.Popen(self.commands[name], cwd=BASE_DIR)
+                self.started[name] = now
+
+    def stop(self) -> None:
+        _stop([process for process in self.processes.values() if process is not None])
 
 
 def test(pytest_args: list[str]) -> int:

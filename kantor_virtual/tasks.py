@@ -28,6 +28,21 @@ def send_notification_email(notification_id: int) -> bool:
     return send(notification_id=notification_id)
 
 
+@shared_task(acks_late=True, expires=120)
+def heartbeat() -> None:
+    from kantor_virtual.health import record_heartbeat  # here: health reads the broker's app
+
+    record_heartbeat()
+
+
+@shared_task(acks_late=True)
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """The e-mails of one batch of notices, each its own task, retried alone when its mail fails."""
+    for notification_id in notification_ids:
+        send_notification_email.delay(notification_id)
+    return len(notification_ids)
+
+
 @shared_task(acks_late=True)
 def write_nightly_backup() -> dict:
     """Tonight's archive in BACKUP_DIR, the last BACKUP_KEEP kept. Delivered twice, it writes one."""

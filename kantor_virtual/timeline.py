@@ -16,9 +16,10 @@ from kantor_virtual.models import Event
 
 GENESIS_HASH = "0" * 64
 
-# Sent once the event's transaction commits (`target`, `event`): a higher app follows what happens
-# to a lower app's objects — the portal tells a citizen that their letter was disposed — without
-# the lower app knowing it exists.
+# Sent inside the event's transaction (`target`, `event`): a higher app follows what happens to a
+# lower app's objects — the portal tells a citizen that their letter was disposed — without the
+# lower app knowing it exists. What a receiver does or queues (an outbox row) commits with the
+# event or not at all, so a crash between the two can lose nothing.
 event_recorded = Signal()
 
 
@@ -85,7 +86,7 @@ def record_event(
     )
     event.hash = compute_hash(event)
     event.save(force_insert=True)
-    transaction.on_commit(lambda: event_recorded.send(sender=type(target), target=target, event=event))
+    event_recorded.send(sender=type(target), target=target, event=event)
     return event
 
 

@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kantor_virtual.health import health_report
 from kantor_virtual.notifications import PAGE_SIZE, mark_read, notification_of, notifications_for
 from kantor_virtual.pagination import make_cursor, parse_cursor
 
@@ -20,10 +20,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers and the benchmark's baseline: one trivial query, no session."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For load balancers and monitoring: 200 whenever PostgreSQL answers, each part in the body."""
+    status, report = health_report()
+    return JsonResponse(report, status=status)
 
 
 @login_required

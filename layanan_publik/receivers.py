@@ -1,9 +1,6 @@
 """The portal follows the letters its submissions became: a disposition or a follow-up tells the
 applicant, and a signed reply finishes the submission. persuratan and disposisi know nothing of it."""
 
-from functools import partial
-
-from django.db import transaction
 from django.dispatch import receiver
 
 from kantor_virtual.timeline import event_recorded
@@ -21,7 +18,7 @@ def letter_step(*, target: IncomingLetter, event, **_) -> None:
         return
     submission_id = Submission.objects.filter(letter=target).values_list("pk", flat=True).first()
     if submission_id is not None:
-        transaction.on_commit(partial(notify_applicant.delay, submission_id, f"event:{event.pk}"))
+        notify_applicant.delay(submission_id, f"event:{event.pk}")
 
 
 @receiver(event_recorded, sender=OutgoingLetter, dispatch_uid="portal_reply_signed")

@@ -10,6 +10,14 @@ def render_receipt(submission_id: int, version: int) -> bool:
     return store_receipt(submission_id=submission_id, version=version)
 
 
+# SMTP errors (smtplib.SMTPException) and refused connections are OSErrors: transient, retried.
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=8)
+def email_receipt(submission_id: int, version: int) -> bool:
+    from layanan_publik.receipts import email_receipt as send  # here: receipts imports this module
+
+    return send(submission_id=submission_id, version=version)
+
+
 @shared_task(acks_late=True, retry_backoff=True, retry_jitter=True, max_retries=6)
 def notify_applicant(submission_id: int, what: str) -> int:
     from layanan_publik.applicant_notices import tell_applicant

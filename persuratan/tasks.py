@@ -18,14 +18,15 @@ def extract_file_text(file_id: int) -> bool:
 @shared_task(bind=True, acks_late=True)
 def ocr_file(self, file_id: int) -> bool:
     """OCR may fail for a while (a busy machine, a missing language pack): retried with backoff, then
-    the file is marked unreadable on its letter's timeline, never dropped."""
+    the file is marked unreadable on its letter's timeline, never dropped. A file OCR can never read
+    (broken, locked) is marked at once."""
     from persuratan.services import record_ocr_failure, store_ocr_text
 
     try:
         return store_ocr_text(file_id=file_id)
     except (OcrFailed, OSError) as failure:
         retries = self.request.retries
-        if retries >= settings.OCR_MAX_RETRIES:
+        if getattr(failure, "permanent", False) or retries >= settings.OCR_MAX_RETRIES:
             return record_ocr_failure(file_id=file_id, error=str(failure) or type(failure).__name__)
         wait = get_exponential_backoff_interval(
             settings.OCR_RETRY_BACKOFF_SECONDS, retries, maximum=1800, full_jitter=True

@@ -3,10 +3,11 @@
 import os
 import uuid
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -80,24 +81,66 @@ def worker():
 
 @pytest.fixture(autouse=True)
 def _tasks_run_in_process(request):
-    """Without a worker, tasks a committed transaction schedules run right here (Celery eager, errors
-    propagate), so nothing waits in Redis for a worker that never comes. Tests marked `worker`
-    go through the real worker and broker instead."""
+    """Tasks are written to the outbox in the transaction that asks for them; here each row is taken
+    as its transaction commits, the relay's part played at once: run right here (Celery eager,
+    errors propagate), so nothing waits for a worker that never comes. Tests marked `worker`
+    get the row published to the real broker for the real worker instead. The relay itself
+    (`celery_outbox_relay`) runs in tests/resilience."""
     from celery.result import _set_task_join_will_block
+    from django_celery_outbox.models import CeleryOutbox
+    from django_celery_outbox.relay._publisher import RelayPublisher
+    from django_celery_outbox.signals import outbox_message_created
 
     from kantor_virtual.celery import app
 
-    if request.node.get_closest_marker("worker"):
-        yield
+    if request.node.get_closest_marker("relay"):
+        yield  # the real relay process takes the rows
         return
-    # A worker started earlier in this process (a `worker` test) may have marked the process as
-    # "inside a worker", which forbids waiting on results; this test is not inside a worker.
-    _set_task_join_will_block(False)
-    eager = {"task_always_eager": True, "task_eager_propagates": True}
-    before = {name: app.conf[name] for name in eager}
-    app.conf.update(eager)
+    if request.node.get_closest_marker("worker"):
+        publisher = RelayPublisher(app=app, send_timeout=10)
+
+        def take(row: CeleryOutbox) -> None:
+            publisher.publish(row)
+
+    else:
+        # A worker started earlier in this process (a `worker` test) may have marked the process as
+        # "inside a worker", which forbids waiting on results; this test is not inside a worker.
+        _set_task_join_will_block(False)
+
+        def take(row: CeleryOutbox) -> None:
+            app.tasks[row.task_name].apply(args=row.args, kwargs=row.kwargs, task_id=row.task_id, throw=True)
+
+    def relay(task_id: str) -> None:
+        row = CeleryOutbox.objects.filter(task_id=task_id).first()
+        if row is not None:
+            row.delete()
+            take(row)
+
+    def at_commit(*, task_id: str, **_) -> None:
+        transaction.on_commit(partial(relay, task_id))
+
+    before = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = True
+    outbox_message_created.connect(at_commit, weak=False, dispatch_uid="tests-relay")
     yield
-    app.conf.update(before)
+    outbox_message_created.disconnect(dispatch_uid="tests-relay")
+    app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
+def queued():
+    """`queued("ocr_file", ...)`: the tasks of those names (all, without names) waiting in the outbox,
+    oldest first, as (name, args): what work asked for and nobody has taken yet (a test's own
+    transaction never commits, and inside `django_capture_on_commit_callbacks()` without `execute`
+    nothing is taken)."""
+    from django_celery_outbox.models import CeleryOutbox
+
+    def read(*names: str) -> list[tuple[str, list]]:
+        rows = CeleryOutbox.objects.order_by("id").values_list("task_name", "args")
+        waiting = [(name.rpartition(".")[2], args) for name, args in rows]
+        return [task for task in waiting if not names or task[0] in names]
+
+    return read
 
 
 @pytest.fixture(autouse=True)

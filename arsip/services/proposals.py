@@ -4,7 +4,6 @@ signed berita acara carries the proposal out (arsip.receivers)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import models, transaction
 from django.urls import reverse
@@ -348,7 +347,7 @@ def carry_out(*, proposal_id: int) -> bool:
     if proposal.kind == Proposal.Kind.DESTROY:
         changes.update(destroyed_at=now, destroyed_by=proposal, text="")
         names = _wipe_contents(moving)
-        transaction.on_commit(partial(delete_stored_files_task.delay, names))
+        delete_stored_files_task.delay(names)
     Record.objects.filter(pk__in=[record.pk for record in moving]).update(**changes)
     berita_acara = proposal.berita_acara
     for record in moving:

@@ -7,7 +7,6 @@ Other services guard their writes with `require_verified(applicant)`, which refu
 
 import re
 from datetime import timedelta
-from functools import partial
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -125,7 +124,7 @@ def _send_verification(applicant: Applicant, *, request_id: int) -> None:
     """After commit, a worker e-mails the link to the address (`send_verification_email`). It goes
     to the mailbox only: the link is the proof that the applicant reads it, so no notice in the
     portal, which its account holder reads whoever they are, ever carries it."""
-    transaction.on_commit(partial(send_verification_link_task.delay, applicant.pk, str(request_id)))
+    send_verification_link_task.delay(applicant.pk, str(request_id))
 
 
 def send_verification_email(*, applicant_id: int, request_id: str) -> bool:

@@ -6,7 +6,6 @@ operator registers (persuratan.services.receive_letter), so it is disposed and a
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -116,7 +115,7 @@ def _store_version(
 
 def _send_receipt(submission: Submission) -> None:
     """Once committed, a worker renders the tanda terima of this version and e-mails it."""
-    transaction.on_commit(partial(render_receipt.delay, submission.pk, submission.version))
+    render_receipt.delay(submission.pk, submission.version)
 
 
 def submit(
@@ -226,7 +225,7 @@ def _decide(actor: User, submission: Submission, status: str, note: str, verb: s
     submission.status, submission.decided_at, submission.decision_note = status, timezone.now(), note.strip()
     submission.save(update_fields=["status", "decided_at", "decision_note", "letter"])
     record_event(target=submission, verb=verb, actor=actor, from_state=previous, to_state=status)
-    transaction.on_commit(partial(notify_applicant.delay, submission.pk, verb))
+    notify_applicant.delay(submission.pk, verb)
     return submission
 
 
@@ -313,5 +312,5 @@ def finish_with_reply(*, reply: OutgoingLetter) -> Submission | None:
         to_state=submission.status,
         details={"reply": reply.pk},
     )
-    transaction.on_commit(partial(notify_applicant.delay, submission.pk, "finished"))
+    notify_applicant.delay(submission.pk, "finished")
     return submission

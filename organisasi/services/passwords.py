@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import uuid
-from functools import partial
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -61,7 +60,7 @@ def accounts_for_reset(*, email: str) -> QuerySet[User]:
 
 def schedule_password_email(*, user: User) -> None:
     """After commit, a worker e-mails `user` a fresh link (`send_password_email`)."""
-    transaction.on_commit(partial(send_password_link_task.delay, user.pk, uuid.uuid4().hex))
+    send_password_link_task.delay(user.pk, uuid.uuid4().hex)
 
 
 def request_password_reset(*, email: str) -> int:

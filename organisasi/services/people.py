@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from importlib import import_module
 
 from django.conf import settings
@@ -235,7 +234,7 @@ def deactivate_person(*, actor: User, person: User) -> User:
         from_state="aktif",
         to_state="nonaktif",
     )
-    transaction.on_commit(partial(end_sessions_task.delay, current.pk))
+    end_sessions_task.delay(current.pk)
     return current
 
 

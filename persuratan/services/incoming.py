@@ -4,7 +4,6 @@ letters) act on letters only through these functions."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -152,7 +151,7 @@ def receive_letter(
     for order, (upload, facts) in enumerate(checked):
         stored = LetterFile(letter=letter, order=order, uploaded_by=actor)
         stored.store(upload, facts)
-        transaction.on_commit(partial(extract_file_text_task.delay, stored.pk))
+        extract_file_text_task.delay(stored.pk)
     record_event(
         target=letter,
         verb="registered",
@@ -231,7 +230,7 @@ def deliver(
         position=to,
         details={"item": item.pk, "reason": reason, "from": from_position.pk if from_position else None},
     )
-    transaction.on_commit(partial(notify_delivery_task.delay, item.pk))
+    notify_delivery_task.delay(item.pk)
     return item
 
 

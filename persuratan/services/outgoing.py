@@ -13,7 +13,6 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
 
 import nh3
 from cryptography.fernet import Fernet, InvalidToken
@@ -600,7 +599,7 @@ def request_signature(*, actor: User, letter: OutgoingLetter, passphrase: str) -
         },
     )
     record_event(target=letter, verb="signing_requested", actor=actor, to_state=letter.status)
-    transaction.on_commit(partial(sign_outgoing_task.delay, letter.pk))
+    sign_outgoing_task.delay(letter.pk)
     return letter
 
 
@@ -850,7 +849,7 @@ def _store_signed(*, letter_id: int, signed: bytes, request: SigningRequest) -> 
     letter.signed_at = timezone.now()
     letter.status = OutgoingLetter.Status.SIGNED
     letter.save(update_fields=["signed_pdf", "signed_sha256", "signed_at", "status"])
-    transaction.on_commit(partial(deliver_outgoing_task.delay, letter.pk))
+    deliver_outgoing_task.delay(letter.pk)
     record_event(
         target=letter,
         verb="signed",

@@ -9,8 +9,6 @@ which keeps a searchable copy beside the original. The file's `text_state` shows
                   → failed              OCR gave up after its retries: an event on the letter
 """
 
-from functools import partial
-
 from django.core.files.base import ContentFile
 from django.db import transaction
 
@@ -37,7 +35,7 @@ def store_file_text(*, file_id: int) -> bool:
     with transaction.atomic():
         queued = LetterFile.objects.filter(pk=file_id, text_state=State.PENDING).update(text_state=State.OCR)
         if queued:
-            transaction.on_commit(partial(ocr_file_task.delay, file_id))
+            ocr_file_task.delay(file_id)
     return bool(queued)
 
 

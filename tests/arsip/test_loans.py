@@ -109,7 +109,7 @@ def test_an_overdue_borrower_is_reminded_once_a_day(office, record, make_record,
     approve_loan(actor=office["arsiparis"], loan=on_time, due_on=today + timedelta(days=1))
     hand_out(actor=office["arsiparis"], loan=on_time)
 
-    assert remind_overdue_loans_task.delay().get() == 0, "due today is not late yet"
+    assert remind_overdue_loans_task.apply().get() == 0, "due today is not late yet"
     tomorrow = today + timedelta(days=1)
     assert remind_overdue_loans(today=tomorrow) == 1
     assert remind_overdue_loans(today=tomorrow) == 0, "a second run the same day sends nothing"

@@ -122,12 +122,12 @@ def pdf_text(sheet: DispositionSheet) -> str:
 
 
 def test_the_sheet_prints_the_agenda_entry_every_step_and_every_instruction(
-    disposed_letter, office, django_capture_on_commit_callbacks
+    disposed_letter, office, django_capture_on_commit_callbacks, queued
 ):
-    with django_capture_on_commit_callbacks() as scheduled:
+    with django_capture_on_commit_callbacks():
         sheet = request_sheet(actor=office["kadis_user"], letter=disposed_letter)
     assert sheet.state == DispositionSheet.State.PENDING
-    assert len(scheduled) == 1, "the render is left to the worker, after the commit"
+    assert len(queued("render_disposition_sheet")) == 1, "the render is left to the worker, after the commit"
     assert not sheet.file
 
     assert render_sheet(letter_id=disposed_letter.pk) is True
@@ -188,20 +188,20 @@ def test_rendering_twice_renders_once_and_leaves_the_file_alone(disposed_letter,
 
 
 def test_asking_again_for_an_unchanged_tree_returns_the_ready_sheet_without_a_render(
-    disposed_letter, office, django_capture_on_commit_callbacks
+    disposed_letter, office, django_capture_on_commit_callbacks, queued
 ):
     request_sheet(actor=office["kadis_user"], letter=disposed_letter)
     render_sheet(letter_id=disposed_letter.pk)
 
-    with django_capture_on_commit_callbacks() as scheduled:
+    with django_capture_on_commit_callbacks():
         sheet = request_sheet(actor=office["kabid_tik_user"], letter=disposed_letter)
 
     assert sheet.state == DispositionSheet.State.READY
-    assert scheduled == []
+    assert len(queued("render_disposition_sheet")) == 1, "the first request's render only"
 
 
 def test_a_new_disposition_makes_a_new_fingerprint_and_the_next_request_renders_again(
-    disposed_letter, office, make_position, make_user, django_capture_on_commit_callbacks
+    disposed_letter, office, make_position, make_user, django_capture_on_commit_callbacks, queued
 ):
     request_sheet(actor=office["kadis_user"], letter=disposed_letter)
     render_sheet(letter_id=disposed_letter.pk)
@@ -214,10 +214,10 @@ def test_a_new_disposition_makes_a_new_fingerprint_and_the_next_request_renders_
     )
     assert sheet_fingerprint(letter=disposed_letter) != old.fingerprint
 
-    with django_capture_on_commit_callbacks() as scheduled:
+    with django_capture_on_commit_callbacks():
         sheet = request_sheet(actor=office["kadis_user"], letter=disposed_letter)
     assert sheet.state == DispositionSheet.State.PENDING
-    assert len(scheduled) == 1
+    assert len(queued("render_disposition_sheet")) == 2, "the first request's render and this one"
 
     assert render_sheet(letter_id=disposed_letter.pk) is True
     new = DispositionSheet.objects.get(letter=disposed_letter)
@@ -297,7 +297,7 @@ def breaking_the_render(error: Exception):
 
 
 def test_a_render_that_breaks_marks_the_sheet_failed_and_asking_again_tries_anew(
-    client, disposed_letter, office, django_capture_on_commit_callbacks
+    client, disposed_letter, office, django_capture_on_commit_callbacks, queued
 ):
     request_sheet(actor=office["kadis_user"], letter=disposed_letter)
     broken = breaking_the_render(ValueError("templat rusak"))
@@ -314,9 +314,9 @@ def test_a_render_that_breaks_marks_the_sheet_failed_and_asking_again_tries_anew
         reverse("lembar_disposisi:status", args=[disposed_letter.pk]), headers={"HX-Request": "true"}
     )
     assert "gagal disiapkan" in shown.text
-    with django_capture_on_commit_callbacks() as scheduled:
+    with django_capture_on_commit_callbacks():
         sheet = request_sheet(actor=office["kadis_user"], letter=disposed_letter)
-    assert (sheet.state, len(scheduled)) == (DispositionSheet.State.PENDING, 1)
+    assert (sheet.state, len(queued("render_disposition_sheet"))) == (DispositionSheet.State.PENDING, 2)
 
 
 def test_a_render_that_meets_an_os_error_stays_pending_for_the_task_to_retry(disposed_letter, office):
@@ -407,15 +407,15 @@ def test_a_plain_post_goes_back_to_the_page_it_came_from(client, disposed_letter
 
 
 def test_a_request_pending_too_long_is_sent_again(
-    disposed_letter, office, django_capture_on_commit_callbacks
+    disposed_letter, office, django_capture_on_commit_callbacks, queued
 ):
     sheet = request_sheet(actor=office["kadis_user"], letter=disposed_letter)
     DispositionSheet.objects.filter(pk=sheet.pk).update(requested_at=timezone.now() - timedelta(minutes=10))
 
-    with django_capture_on_commit_callbacks() as scheduled:
+    with django_capture_on_commit_callbacks():
         request_sheet(actor=office["kadis_user"], letter=disposed_letter)
 
-    assert len(scheduled) == 1
+    assert len(queued("render_disposition_sheet")) == 2, "the first request's render and again"
 
 
 @pytest.mark.worker

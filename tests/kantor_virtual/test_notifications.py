@@ -25,12 +25,12 @@ def _mail(settings):
 
 
 def test_notify_tells_each_person_once_per_key_and_mails_only_after_commit(
-    make_user, django_capture_on_commit_callbacks
+    make_user, django_capture_on_commit_callbacks, queued
 ):
     ani, budi = make_user(), make_user()
     no_mail = make_user(email="")
 
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks():
         created = notify(
             users=[ani, budi, no_mail], key="rapat:7", title="Rapat pukul 09.00", url="/rapat/7/"
         )
@@ -39,7 +39,10 @@ def test_notify_tells_each_person_once_per_key_and_mails_only_after_commit(
     assert {row.user_id for row in created} == {ani.pk, budi.pk, no_mail.pk}
     assert again == [], "a second call with the same key creates nothing"
     assert Notification.objects.filter(key="rapat:7").count() == 3
-    assert len(callbacks) == 2, "one e-mail task per new notice of a person with an address"
+    [(_, [mailed])] = queued("send_notification_emails")
+    assert sorted(mailed) == sorted(row.pk for row in created if row.user_id != no_mail.pk), (
+        "one task for the e-mails of the new notices to people with an address"
+    )
     assert not mail.outbox, "nothing is sent before the transaction commits"
 
 

@@ -44,11 +44,19 @@ def test_ocr_reads_the_indonesian_letter_in_an_image_into_a_searchable_pdf(conte
     assert result.pdf.startswith(b"%PDF-"), "the scan with its text laid over the page"
 
 
-def test_ocr_of_a_file_no_reader_can_open_fails_with_the_reason():
-    with pytest.raises(OcrFailed, match="kode 2 \\(berkas rusak"):
+def test_ocr_of_a_file_no_reader_can_open_fails_with_the_reason_for_good():
+    with pytest.raises(OcrFailed, match="kode 2 \\(berkas rusak") as broken_pdf:
         ocr_pdf(CORRUPT_PDF, content_type="application/pdf")
-    with pytest.raises(OcrFailed, match="Gambar tidak dapat dibuka"):
+    with pytest.raises(OcrFailed, match="Gambar tidak dapat dibuka") as broken_image:
         ocr_pdf(b"\x89PNG\r\n\x1a\n" + b"rusak" * 20, content_type="image/png")
+    assert broken_pdf.value.permanent and broken_image.value.permanent, "no retry can change the answer"
+
+
+def test_ocr_that_runs_out_of_time_may_succeed_later(settings):
+    settings.OCR_TIMEOUT_SECONDS = 0.05
+    with pytest.raises(OcrFailed, match="tidak selesai") as slow:
+        ocr_pdf(image_only_pdf(), content_type="application/pdf")
+    assert not slow.value.permanent
 
 
 def test_an_image_only_scan_is_read_by_ocr_after_commit_and_the_letter_is_found_by_a_word_of_the_image(

@@ -161,10 +161,10 @@ def test_an_email_that_failed_is_sent_by_the_retry_instead_of_being_skipped(sign
     FailsOnce.failures = 1
 
     with pytest.raises(Retry):  # eager: the task asks to be retried instead of running later
-        deliver_outgoing_task.delay(letter.pk).get()
+        deliver_outgoing_task.apply((letter.pk,)).get()
     assert outside(letter, "Kepala Kejaksaan Tinggi").delivered_at is None, "the claim is given back"
 
-    assert deliver_outgoing_task.delay(letter.pk).get() == 1  # the retry
+    assert deliver_outgoing_task.apply((letter.pk,)).get() == 1  # the retry
     assert FailsOnce.failures == 0
     assert [message.to for message in mailoutbox if message.attachments] == [["kejati@contoh.go.id"]]
     assert outside(letter, "Kepala Kejaksaan Tinggi").delivered_at is not None

@@ -115,13 +115,14 @@ def test_the_job_makes_the_same_queries_for_two_items_as_for_six(
     make_user(holds=kabid), make_user(acts_for=kabid, since=today, until=today + timedelta(days=5))
     for _ in range(2):
         dispose()
-    # One chunk: read items, read holders, insert notices; then an empty read ends the walk.
-    with django_assert_num_queries(4):
+    # One chunk: read items, read holders, insert notices, queue their e-mails; then an empty read
+    # ends the walk.
+    with django_assert_num_queries(5):
         assert remind_overdue(today=today) == 4
 
     for _ in range(4):
         dispose()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert remind_overdue(today=today + timedelta(days=1)) == 12
 
 

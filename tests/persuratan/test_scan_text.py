@@ -78,7 +78,7 @@ def test_running_the_task_twice_changes_nothing_the_second_time(opd, kadis, regi
 
 
 def test_an_image_scan_goes_to_ocr_and_the_letter_stays_searchable_meanwhile(
-    opd, kadis, reader, register, make_scan, django_capture_on_commit_callbacks
+    opd, kadis, reader, register, make_scan, django_capture_on_commit_callbacks, queued
 ):
     letter = register(
         opd=opd, to=[kadis], subject="Foto kegiatan", scans=[make_scan(content=png_bytes(), name="foto.png")]
@@ -86,12 +86,12 @@ def test_an_image_scan_goes_to_ocr_and_the_letter_stays_searchable_meanwhile(
     scan = letter.files.get()
     assert scan.content_type == "image/png"
 
-    with django_capture_on_commit_callbacks() as scheduled:
+    with django_capture_on_commit_callbacks():
         extract_file_text(scan.pk)
 
     scan.refresh_from_db()
     assert (scan.text_state, scan.text) == (LetterFile.TextState.OCR, "")
-    assert len(scheduled) == 1, "the OCR task, once the state is committed"
+    assert queued("ocr_file") == [("ocr_file", [scan.pk])], "the OCR task, queued with the state"
     assert IncomingLetter.objects.get(pk=letter.pk).scan_text == ""
     assert found(reader, "kegiatan") == [letter.pk]
 

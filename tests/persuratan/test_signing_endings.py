@@ -89,7 +89,7 @@ def test_a_failure_that_is_not_an_outage_ends_the_request_and_the_task_gives_up(
 
     monkeypatch.setattr("persuratan.rendering.render_outgoing_pdf", broken_render)
 
-    assert sign_outgoing_task.delay(letter.pk).get() is False  # eager: a retry would raise Retry here
+    assert sign_outgoing_task.apply((letter.pk,)).get() is False  # eager: a retry would raise Retry here
 
     assert renders == [letter.pk], "tried once, never again"
     assert stored_token(letter) == ""
@@ -102,7 +102,7 @@ def test_a_failure_that_is_not_an_outage_ends_the_request_and_the_task_gives_up(
     assert notice.title == f"Tanda tangan gagal: Nota Dinas nomor {letter.number}"
     assert notice.url == reverse("surat_keluar:letter", args=[letter.pk])
 
-    assert sign_outgoing_task.delay(letter.pk).get() is False, "a redelivered task finds nothing waiting"
+    assert sign_outgoing_task.apply((letter.pk,)).get() is False, "a redelivered task finds nothing waiting"
     assert renders == [letter.pk]
 
 
@@ -117,7 +117,7 @@ def test_an_expired_request_is_wiped_the_signer_told_and_the_letter_may_be_signe
     assert stored_token(letter)
 
     age(letter, hours=72, seconds=1)
-    assert expire_signing_requests_task.delay().get() == 1
+    assert expire_signing_requests_task.apply().get() == 1
 
     assert stored_token(letter) == ""
     request = SigningRequest.objects.get(letter=letter)
@@ -135,7 +135,7 @@ def test_an_expired_request_is_wiped_the_signer_told_and_the_letter_may_be_signe
     assert Notification.objects.filter(user=signer).count() == 1
 
     # The broker delivers the old task now: nothing is numbered, rendered or signed.
-    assert sign_outgoing_task.delay(letter.pk).get() is False
+    assert sign_outgoing_task.apply((letter.pk,)).get() is False
     letter.refresh_from_db()
     assert (letter.status, letter.number_seq, letter.signed_pdf.name) == (
         OutgoingLetter.Status.APPROVED,
@@ -187,7 +187,7 @@ def test_a_redelivered_task_after_the_expiry_signs_nothing(approved, signer, set
     requested(letter, signer)
     age(letter, hours=1)
 
-    assert sign_outgoing_task.delay(letter.pk).get() is False  # the task itself ends the request
+    assert sign_outgoing_task.apply((letter.pk,)).get() is False  # the task itself ends the request
 
     assert stored_token(letter) == ""
     letter.refresh_from_db()
@@ -197,7 +197,7 @@ def test_a_redelivered_task_after_the_expiry_signs_nothing(approved, signer, set
         "",
     )
     assert SigningRequest.objects.get(letter=letter).state == SigningRequest.State.EXPIRED
-    assert sign_outgoing_task.delay(letter.pk).get() is False
+    assert sign_outgoing_task.apply((letter.pk,)).get() is False
     assert verbs(letter).count("signing_expired") == 1
     assert Notification.objects.filter(user=signer, key__startswith="tanda-tangan-kedaluwarsa:").count() == 1
 

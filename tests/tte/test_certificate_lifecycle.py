@@ -320,8 +320,8 @@ def test_expiring_certificates_are_announced_once_each_thirty_days_ahead(
     Certificate.objects.filter(pk__in=[soon.pk, gone.pk]).update(not_after=now + timedelta(days=12))
     Certificate.objects.filter(pk=later.pk).update(not_after=now + timedelta(days=45))
 
-    assert announce_expiring_certificates.delay().get() == 1
-    assert announce_expiring_certificates.delay().get() == 0, "a second run tells nobody again"
+    assert announce_expiring_certificates.apply().get() == 1
+    assert announce_expiring_certificates.apply().get() == 0, "a second run tells nobody again"
 
     (notice,) = Notification.objects.filter(key__endswith=":expiring")
     assert notice.user == office["kadis"] and notice.key == f"tte:certificate:{soon.pk}:expiring"
