@@ -1,5 +1,7 @@
 import os
 
+from celery.beat import PersistentScheduler
+from django.db import close_old_connections
 from django_celery_outbox import OutboxCelery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kantor_virtual.settings")
@@ -10,3 +12,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kantor_virtual.settings")
 app = OutboxCelery("kantor_virtual")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class BeatScheduler(PersistentScheduler):
+    """Beat writes each due task to the outbox on a database connection no request cycle refreshes:
+    one PostgreSQL dropped (a restart) is checked and replaced before each task instead of failing
+    every one after it (settings.CELERY_BEAT_SCHEDULER)."""
+
+    def apply_async(self, entry, producer=None, advance=True, **kwargs):
+        close_old_connections()
+        return super().apply_async(entry, producer, advance, **kwargs)

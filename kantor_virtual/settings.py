@@ -138,8 +138,12 @@ if not os.environ.get("DATABASE_URL"):
         "DATABASE_URL belum diatur. Jalankan lewat ./kantor run atau ./kantor test, yang menyalakan "
         "PostgreSQL tertanam, atau arahkan DATABASE_URL ke server PostgreSQL."
     )
+# Connections are kept for a minute and checked before each request reuses one: after PostgreSQL
+# restarts, the next request opens a fresh connection instead of failing on the dead one.
 DATABASES = {
-    "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    "default": dj_database_url.parse(
+        os.environ["DATABASE_URL"], conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
 }
 # Two test runs against one server (two checkouts, two terminals) each get their own test database.
 if os.environ.get("TEST_DATABASE_NAME"):
@@ -223,6 +227,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_OUTBOX_APP = "kantor_virtual.celery.app"
+CELERY_BEAT_SCHEDULER = "kantor_virtual.celery:BeatScheduler"
 # The outbox relay would report to a StatsD agent; /kesehatan/ reports its backlog instead.
 MONITORING_METRICS_ENABLED = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

