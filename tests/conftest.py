@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.functional import empty
 
 from organisasi.models import Assignment, RoleGrant
+from persuratan.models import OutgoingRecipient
+from persuratan.services.outgoing import DraftDetails, RecipientSpec, create_draft, submit_for_review
 from tests.factories import OpdFactory, PositionFactory, UserFactory
+from tte.national_standin import NationalStandIn
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made beside it are
 # ordinary synchronous code, so Django's async-safety guard does not apply to them.
@@ -386,3 +389,60 @@ def register(make_operator, letter_details, make_scan):
         )
 
     return make
+
+
+# ── Signing through the national service (its stand-in) ─────────────────────────────────────
+
+
+@pytest.fixture
+def national(settings):
+    """The stand-in of the national service, chosen as the backend, as a server would be configured."""
+    with NationalStandIn() as service:
+        settings.TTE_BACKEND = "national"
+        settings.TTE_NATIONAL_URL = service.url
+        settings.TTE_NATIONAL_TIMEOUT = 10
+        yield service
+
+
+@pytest.fixture
+def nik_signer(opd, make_position, make_user):
+    """A Kepala Dinas the national service knows by NIK."""
+    return make_user(
+        holds=make_position(name="Kepala Dinas Kominfos", heads_opd=True),
+        full_name="Hendra Siregar",
+        nik="5371011203750001",  # the national service knows signers by NIK
+    )
+
+
+@pytest.fixture
+def approved_nota_dinas(nik_signer, other_opd, make_position, make_user, classification):
+    """An approved nota dinas of the Kepala Dinas to two positions of Dinsos and one of Bappeda."""
+    kadis_position = nik_signer.assignments.get().position
+    staf = make_position(name="Pranata Komputer", parent=kadis_position, kind="fungsional")
+    bappeda = OpdFactory(code="BAPPEDA", name="Badan Perencanaan Pembangunan Daerah", short_name="Bappeda")
+    to, copy = OutgoingRecipient.Kind.TO, OutgoingRecipient.Kind.COPY
+    recipients = [
+        RecipientSpec(
+            kind=to, position=make_position(name="Kepala Dinas Sosial", opd=other_opd, heads_opd=True)
+        ),
+        RecipientSpec(kind=copy, position=make_position(name="Sekretaris Dinas Sosial", opd=other_opd)),
+        RecipientSpec(kind=to, position=make_position(name="Kepala Bappeda", opd=bappeda, heads_opd=True)),
+    ]
+    drafter = make_user(holds=staf)
+    details = DraftDetails(
+        letter_type="internal_memo",
+        subject="Undangan rapat evaluasi SPBE",
+        security_class="ordinary",
+        urgency="normal",
+        classification=classification,
+        signer_position=kadis_position,
+    )
+    draft = create_draft(
+        actor=drafter,
+        position=staf,
+        details=details,
+        recipients=recipients,
+        body_html="<p>Dengan hormat, kami mengundang Bapak/Ibu.</p>",
+        reviewers=[],
+    )
+    return submit_for_review(actor=drafter, letter=draft)  # no reviewers: approved at once

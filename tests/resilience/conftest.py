@@ -5,12 +5,19 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import redis
+from django.conf import settings
+from django.db import connection
+
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 class RedisServer:
@@ -77,3 +84,51 @@ def redis_server():
     server.start()
     yield server
     server.stop()
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    where = quote(db["HOST"], safe="") + (f":{db['PORT']}" if db["PORT"] else "")
+    return f"postgres://{quote(db['USER'])}@{where}/{db['NAME']}"
+
+
+@dataclass
+class Office:
+    worker: subprocess.Popen
+    mail_folder: Path
+
+
+@pytest.fixture
+def office_processes(redis_server, tmp_path):
+    """The relay and a worker (one pool process, as `./kantor run` starts them, only smaller) on this
+    test's database and Redis; the e-mails they send are written to files under `mail_folder`."""
+    environment = {
+        **os.environ,
+        # The signing service the test chose (the national stand-in, or the local authority).
+        "TTE_BACKEND": settings.TTE_BACKEND,
+        "TTE_NATIONAL_URL": settings.TTE_NATIONAL_URL,
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": redis_server.url,
+        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+        "SECRET_KEY": settings.SECRET_KEY,
+        "EMAIL_URL": f"file://{tmp_path / 'surel'}",
+    }
+    commands = [
+        # A short cool-down after a failed publish, so the test need not wait the default 30 s.
+        [sys.executable, "manage.py", "celery_outbox_relay", "--idle-time", "0.2", "--broker-outage-cooldown", "1"],
+        [sys.executable, "-m", "celery", "-A", "kantor_virtual", "worker", "--concurrency", "1", "--loglevel", "warning"],
+    ]  # fmt: skip
+    log = (tmp_path / "proses.log").open("w")
+    processes = [
+        subprocess.Popen(command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        for command in commands
+    ]
+    yield Office(worker=processes[1], mail_folder=tmp_path / "surel")
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    log.close()
