@@ -9,14 +9,17 @@
   changes. A window's count restarts when the counting moves from one store to the other.
 - `OncePerMinute` keeps the log readable: one line a minute for a failure that repeats on every call.
 
-Nothing is remembered about Redis being down: every call tries it again, so it is used as soon as it
-is back, without a restart.
+- `SkippingRedis` remembers a failure for `REDIS_RETRY_SECONDS`: a Redis that hangs costs each
+  process one timeout every few seconds instead of one per cache call; then the next call tries it
+  again, so it is used as soon as it is back, without a restart.
 """
 
 import logging
 import threading
 import time
 
+import redis
+from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.db import connection
 from django_redis.cache import RedisCache
@@ -31,6 +34,29 @@ REDIS_DOWN = (RedisError, OSError)
 _TABLE = "kantor_virtual_ratecounter"  # kantor_virtual.models.RateCounter
 # A counter without a timeout still ends: rate windows are at most a day.
 _LONGEST = 7 * 24 * 3600
+
+
+class SkippingRedis(redis.Redis):
+    """The Redis client of our caches (django-redis REDIS_CLIENT_CLASS): after a command fails to
+    reach Redis, every command of this process fails at once for `REDIS_RETRY_SECONDS`, as if
+    Redis had refused it, and the caches skip it as they skip a refusal."""
+
+    _failed_at: float | None = None  # one for the process: every cache and client meets the same Redis
+
+    def execute_command(self, *args, **options):
+        failed_at = SkippingRedis._failed_at
+        if failed_at is not None and time.monotonic() < failed_at + settings.REDIS_RETRY_SECONDS:
+            raise redis.ConnectionError("Redis dilewati sebentar setelah gagal dihubungi.")
+        try:
+            return super().execute_command(*args, **options)
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            SkippingRedis._failed_at = time.monotonic()
+            raise
+
+    @classmethod
+    def try_again_now(cls) -> None:
+        """Forget the last failure (a test that started its Redis again)."""
+        cls._failed_at = None
 
 
 class OncePerMinute(logging.Filter):

@@ -172,9 +172,12 @@ RELEASE = release_fingerprint(BASE_DIR / name for name in ("templates", *OWN_APP
 # once a minute (kantor_virtual.cache_health.OncePerMinute). Each call tries Redis again, so nothing
 # needs a restart when it is back.
 REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+# After a failure, Redis is skipped this long before it is tried again (cache_health.SkippingRedis).
+REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "5"))
 _REDIS_OPTIONS = {
     "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS,
     "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+    "REDIS_CLIENT_CLASS": "kantor_virtual.cache_health.SkippingRedis",
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # django-redis keeps one Redis client per server; Django's own backend builds one for every call,

@@ -4,6 +4,7 @@ and the sign-in lockout still hold, and when Redis is started again on the same 
 again without any restart."""
 
 import logging
+import signal
 import time
 from datetime import timedelta
 
@@ -235,3 +236,22 @@ def test_health_reports_redis_degraded_but_answers_200_while_it_is_down(client, 
     assert response.json()["redis"]["status"] == "degraded" and "redis" in response.json()["degraded"]
     caches_on_own_redis.start()
     assert client.get(reverse("kesehatan")).json()["redis"]["status"] == "ok"
+
+
+def test_a_hung_redis_is_skipped_for_a_while_after_one_timeout_then_tried_again(
+    caches_on_own_redis, settings
+):
+    settings.REDIS_RETRY_SECONDS = 60
+    cache = caches["default"]
+    caches_on_own_redis.process.send_signal(signal.SIGSTOP)  # hangs: accepts, never answers
+    try:
+        assert cache.get("ada") is None, "one call waits out the timeout and misses"
+        assert cache.set("sesudah", 1) is None, "the next ones do not reach Redis at all"
+    finally:
+        caches_on_own_redis.process.send_signal(signal.SIGCONT)
+    assert cache.set("dilewati", 1) is None and caches_on_own_redis.keys("*dilewati*") == [], (
+        "skipped while the failure is fresh, though Redis answers again"
+    )
+
+    settings.REDIS_RETRY_SECONDS = 0
+    assert cache.set("kembali", 1) and cache.get("kembali") == 1, "tried again once the time is up"

@@ -1,7 +1,9 @@
 """A worker process killed in the middle of a task (SIGKILL, as the kernel's out-of-memory killer
 would) loses nothing and doubles nothing: the task goes back to the queue and the worker's next pool
 process finishes it once. Real processes: this test's own Redis, the outbox relay and a worker on
-the suite's test database."""
+the suite's test database. Each task is caught where it can be seen from outside: OCRmyPDF running
+under the pool process, the signing service keeping it waiting after the number was taken, a row
+lock the lembar disposisi's render waits for."""
 
 import time
 from pathlib import Path
@@ -9,8 +11,12 @@ from pathlib import Path
 import psutil
 import pytest
 from django.conf import settings
+from django.db import connection, transaction
 from django_celery_outbox.models import CeleryOutbox
 
+from disposisi.models import DispositionSheet, Instruction
+from disposisi.services import dispose
+from disposisi.sheet import request_sheet
 from kantor_virtual.models import Notification
 from persuratan.models import LetterFile, OutgoingLetter, OutgoingRecipient
 from persuratan.services.outgoing import request_signature
@@ -97,3 +103,39 @@ def test_a_worker_process_killed_in_the_middle_of_signing_leaves_one_number_one_
     wait_for(lambda: not CeleryOutbox.objects.exists(), seconds=30, what="emptying the outbox")
     notices = Notification.objects.filter(key__startswith="inbox-item:")
     assert notices.count() == notices.values("user", "key").distinct().count(), "nobody told twice"
+
+
+def _someone_waits_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0] > 0
+
+
+def test_a_worker_process_killed_in_the_middle_of_rendering_a_lembar_disposisi_leaves_one_sheet(
+    office_processes, opd, make_position, make_user, register
+):
+    kadis = make_position(name="Kepala Dinas", heads_opd=True)
+    kabid = make_position(name="Kepala Bidang Aplikasi", parent=kadis)
+    head = make_user(holds=kadis)
+    make_user(holds=kabid)
+    letter = register(opd=opd, to=[kadis], subject="Undangan rapat koordinasi")
+    dispose(actor=head, from_item=letter.inbox_items.get(), to=[kabid], instructions=[Instruction.FOLLOW_UP])
+
+    # The render reads the tree, then claims the sheet's row: held here, the pool process waits
+    # in the middle of the task, and is killed there.
+    with transaction.atomic():
+        sheet = request_sheet(actor=head, letter=letter)
+    with transaction.atomic():
+        DispositionSheet.objects.select_for_update().get(pk=sheet.pk)
+        _kill_when(_someone_waits_for_a_lock, office_processes.worker)
+
+    wait_for(
+        lambda: DispositionSheet.objects.get(pk=sheet.pk).state == DispositionSheet.State.READY,
+        seconds=120,
+        what="the sheet rendered by the worker's next pool process",
+    )
+    sheet.refresh_from_db()
+    folder = Path(settings.PRIVATE_MEDIA_ROOT) / Path(sheet.file.name).parent
+    assert [path.name for path in folder.iterdir()] == [Path(sheet.file.name).name], "one PDF"
+    with sheet.file.open("rb") as stored:
+        assert stored.read(5) == b"%PDF-"
