@@ -1,5 +1,6 @@
-"""Locust users for the benchmark: a Kepala Dinas, a staff member, an operator and a citizen on the
-public pages, each with the session the runner made for them.
+"""Locust users for the benchmark: a Kepala Dinas, a staff member, an operator, an admin SPBE on the
+people and certificate pages and a citizen on the public pages, each with the session the runner
+made for them.
 
 bench/runner.py writes a JSON file and points BENCH_LOCUST_CONFIG at it:
     {"cookies": {"kepala_dinas": "csrftoken=…; sessionid=…", …}, "max_requests": 20000,
@@ -76,4 +77,5 @@ def _user_class(class_name: str, role: str) -> type[BenchUser]:
 KepalaDinas = _user_class("KepalaDinas", "kepala_dinas")
 Staf = _user_class("Staf", "staf")
 Operator = _user_class("Operator", "operator")
+Admin = _user_class("Admin", "admin")
 Warga = _user_class("Warga", "warga")

@@ -2,7 +2,11 @@
 Locust's CSV into figures and verdicts, and the in-process choices and measurements of the runner."""
 
 import importlib
+import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.test.utils import override_settings
@@ -170,7 +174,7 @@ def test_the_deep_cursor_opens_the_page_reached_by_following_load_more(office):
 
 
 def test_the_plan_signs_in_the_busiest_head_his_staff_and_operator_and_counts_each_pages_queries(
-    floor_mounted, office
+    floor_mounted, office, tmp_path
 ):
     plan = runner.make_plan()
 
@@ -195,6 +199,31 @@ def test_the_plan_signs_in_the_busiest_head_his_staff_and_operator_and_counts_ea
     assert {*accounts, "certificates_issued", "certificate"} <= set(pages)
     assert pages["people_search"].note == "“Pegawai”"  # the factories' common first name
     assert "csrftoken=" in config["cookies"]["kepala_dinas"], "as a browser back on the inbox"
+    assert _locust_roles(config, tmp_path) == {page.role for page in plan.pages}, (
+        "each role's pages are loaded"
+    )
+
+
+def _locust_roles(config: dict, folder) -> set[str]:
+    """The roles the Locust users of bench/locustfile.py play with this config (Locust runs every
+    concrete user class it finds in the module), read in a process of its own: importing Locust
+    patches threading for gevent, which the test's database connection must not meet."""
+    path = folder / "locust.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    script = (
+        "import json, bench.locustfile as module\n"
+        "from locust import User\n"
+        "users = [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, User)]\n"
+        "print(json.dumps(sorted(u.role for u in users if not u.abstract)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "BENCH_LOCUST_CONFIG": str(path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def test_the_timed_writes_leave_the_data_as_it_was(office, monkeypatch):
