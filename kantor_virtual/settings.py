@@ -246,6 +246,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kantor_virtual.tasks.verify_event_chains",
         "schedule": crontab(hour=2, minute=0),
     },
+    "refresh-position-search": {
+        "task": "organisasi.tasks.refresh_position_search",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "remind-overdue-items": {
         "task": "persuratan.tasks.remind_overdue_items",
         "schedule": crontab(hour=7, minute=0),
@@ -347,6 +351,12 @@ LANGUAGES = [("id", "Bahasa Indonesia")]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
+# Django keeps every connection's clock in UTC; what the database computes "today" for (who holds a
+# position today, organisasi migration 0006) reads the office's day from this setting instead.
+_connection_options = DATABASES["default"].setdefault("OPTIONS", {})
+_connection_options["options"] = (
+    f"{_connection_options.get('options', '')} -c kantor_virtual.time_zone={TIME_ZONE}".strip()
+)
 FORMAT_MODULE_PATH = ["kantor_virtual.formats"]
 
 STATIC_URL = "static/"

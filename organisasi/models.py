@@ -9,6 +9,8 @@ from datetime import date
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Lower
@@ -147,6 +149,10 @@ class Unit(models.Model):
         return self.name
 
 
+# Names of people, units and offices: no stemming, every word as written.
+POSITION_SEARCH_CONFIG = "simple"
+
+
 class Position(models.Model):
     """A jabatan. Its parent is its superior; the tree runs Gubernur → Sekda → Kepala Dinas → … → staf."""
 
@@ -172,6 +178,16 @@ class Position(models.Model):
     heads_opd = models.BooleanField("kepala perangkat daerah", default=False)
     order = models.PositiveSmallIntegerField("urutan", default=0)
     closed_on = models.DateField("ditutup sejak", null=True, blank=True)
+    # What a picker finds a position by besides its name: its unit, its OPD and who holds it today.
+    # Kept by the database's triggers (migration 0006) whatever writes the rows, and each night for
+    # holders whose dates began or ended (organisasi.tasks.refresh_position_search).
+    search_terms = models.TextField(default="", editable=False)
+    search = models.GeneratedField(
+        expression=SearchVector("name", weight="A", config=POSITION_SEARCH_CONFIG)
+        + SearchVector("search_terms", weight="B", config=POSITION_SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = "jabatan"
@@ -185,7 +201,10 @@ class Position(models.Model):
                 name="position_one_head_per_opd",
             ),
         ]
-        indexes = [models.Index(fields=["parent"], name="position_parent")]
+        indexes = [
+            models.Index(fields=["parent"], name="position_parent"),
+            GinIndex(fields=["search"], name="position_search"),
+        ]
 
     def __str__(self) -> str:
         return self.name

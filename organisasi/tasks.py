@@ -16,3 +16,13 @@ def end_sessions(user_id: int) -> int:
     from organisasi.services.people import end_sessions as end
 
     return end(user_id=user_id)
+
+
+@shared_task(acks_late=True)
+def refresh_position_search() -> int:
+    """Nightly (beat), just after midnight: holders whose dates begin or end today."""
+    from django.utils import timezone
+
+    from organisasi.services.assignments import refresh_position_search as refresh
+
+    return refresh(on=timezone.localdate())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -322,3 +322,18 @@ def _change_end(*, actor, assignment: Assignment, end: date | None, verb: str) -
         details={"selesai_lama": old_end, "selesai": end},
     )
     return assignment
+
+
+def refresh_position_search(*, on: date) -> int:
+    """The search terms of the positions whose holders changed with the day (an assignment that
+    begins on `on` or ended the day before): the triggers keep them on every write, but a date
+    passing writes nothing. Safe to run twice; returns how many positions it refreshed."""
+    changed = list(
+        Assignment.objects.filter(Q(start=on) | Q(end=on - timedelta(days=1)))
+        .values_list("position_id", flat=True)
+        .distinct()
+    )
+    if changed:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT organisasi_refresh_position_terms(%s::bigint[])", [changed])
+    return len(changed)
