@@ -83,6 +83,12 @@ def _disk() -> dict:
     return report
 
 
+def _healthy(part: dict) -> bool:
+    """A part is healthy when it says so, and so does each part it holds (the disk's folders)."""
+    inner = [value for value in part.values() if isinstance(value, dict)]
+    return part.get("status", "ok") == "ok" and all(map(_healthy, inner))
+
+
 def health_report() -> tuple[int, dict]:
     """(status code, body)."""
     if not database_answers():
@@ -95,10 +101,5 @@ def health_report() -> tuple[int, dict]:
         "outbox": _outbox(now),
         "disk": _disk(),
     }
-    degraded = [
-        name
-        for name, part in parts.items()
-        if part.get("status", "ok") != "ok"
-        or any(p.get("status") != "ok" for p in part.values() if isinstance(p, dict))
-    ]
+    degraded = [name for name, part in parts.items() if not _healthy(part)]
     return 200, {"status": "degraded" if degraded else "ok", "degraded": degraded, **parts}

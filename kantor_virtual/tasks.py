@@ -1,6 +1,7 @@
 import logging
 
 from celery import shared_task
+from django.db import transaction
 
 from kantor_virtual.models import Event
 from kantor_virtual.timeline import verify_chains
@@ -37,9 +38,11 @@ def heartbeat() -> None:
 
 @shared_task(acks_late=True)
 def send_notification_emails(notification_ids: list[int]) -> int:
-    """The e-mails of one batch of notices, each its own task, retried alone when its mail fails."""
-    for notification_id in notification_ids:
-        send_notification_email.delay(notification_id)
+    """The e-mails of one batch of notices, each its own task, retried alone when its mail fails;
+    queued together in one transaction, as the outbox expects: all of them or, for a retry, none."""
+    with transaction.atomic():
+        for notification_id in notification_ids:
+            send_notification_email.delay(notification_id)
     return len(notification_ids)
 
 

@@ -26,7 +26,8 @@ def ocr_file(self, file_id: int) -> bool:
         return store_ocr_text(file_id=file_id)
     except (OcrFailed, OSError) as failure:
         retries = self.request.retries
-        if getattr(failure, "permanent", False) or retries >= settings.OCR_MAX_RETRIES:
+        permanent = isinstance(failure, OcrFailed) and failure.permanent
+        if permanent or retries >= settings.OCR_MAX_RETRIES:
             return record_ocr_failure(file_id=file_id, error=str(failure) or type(failure).__name__)
         wait = get_exponential_backoff_interval(
             settings.OCR_RETRY_BACKOFF_SECONDS, retries, maximum=1800, full_jitter=True

@@ -62,3 +62,26 @@ def test_a_full_disk_is_reported_degraded(client, settings, monkeypatch):
     monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(100, 99, 1))
     report = _report(client)
     assert report["degraded"] == ["disk"] and report["disk"]["private"]["free_percent"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_beat_queues_its_next_task_on_a_new_connection_after_postgresql_dropped_its_own(tmp_path):
+    """A PostgreSQL restart ends beat's connection without beat noticing: the next task it queues
+    must still reach the outbox (here taken at once, so the heartbeat is written)."""
+    import psycopg2
+    from celery.beat import ScheduleEntry
+    from django.db import connection
+
+    from kantor_virtual.celery import BeatScheduler, app
+
+    scheduler = BeatScheduler(app=app, schedule_filename=str(tmp_path / "beat"), lazy=True)
+    entry = ScheduleEntry(name="heartbeat", task="kantor_virtual.tasks.heartbeat", schedule=60.0, app=app)
+    connection.ensure_connection()
+    dropped = connection.connection.info.backend_pid
+    with psycopg2.connect(**connection.get_connection_params()) as other, other.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [dropped])
+
+    scheduler.apply_async(entry, advance=False)  # no schedule file to move on
+
+    assert Heartbeat.objects.exists()
+    assert connection.connection.info.backend_pid != dropped

@@ -11,11 +11,6 @@ from organisasi.services import appoint_acting, assign_definitive
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin(make_admin_opd, opd):
-    return make_admin_opd(opd=opd)
-
-
 def test_the_database_refuses_two_definitive_holders_at_once_even_without_the_service(
     make_position, make_user, today
 ):

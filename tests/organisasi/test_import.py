@@ -31,11 +31,6 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in (Position, Unit, User, Assignment, Event)}
 
 
-@pytest.fixture
-def admin(make_admin_opd, opd):
-    return make_admin_opd(opd=opd)
-
-
 def test_a_good_pair_of_files_builds_the_tree_its_people_and_their_assignments(admin, opd):
     report = import_org_chart(actor=admin, opd=opd, positions_csv_text=POSITIONS, people_csv_text=PEOPLE)
 

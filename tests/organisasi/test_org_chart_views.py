@@ -14,11 +14,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")
 
 
 @pytest.fixture
-def admin(make_admin_opd, opd):
-    return make_admin_opd(opd=opd)
-
-
-@pytest.fixture
 def kadis(make_position):
     return make_position(name="Kepala Dinas Kominfos", heads_opd=True, eselon="II.a")
 

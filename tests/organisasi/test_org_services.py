@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin(make_admin_opd, opd):
-    return make_admin_opd(opd=opd)
-
-
-@pytest.fixture
 def chain(make_position):
     """Kepala Dinas → Kepala Bidang → Kepala Seksi, as the tree usually runs."""
     kadis = make_position(name="Kepala Dinas", heads_opd=True)

@@ -37,16 +37,6 @@ NIP = "199203142019031004"
 
 
 @pytest.fixture
-def admin(make_admin_opd, opd):
-    return make_admin_opd(opd=opd, full_name="Admin Kominfos")
-
-
-@pytest.fixture
-def spbe(make_user, grant_role):
-    return grant_role(make_user(full_name="Tim SPBE"), RoleGrant.Role.ADMIN)
-
-
-@pytest.fixture
 def staff(make_user, opd):
     return make_user(opd=opd, full_name="Dewi Lestari", email="dewi@kominfos.go.id")
 

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kantor_virtual.models import Event
 from kantor_virtual.timeline import timeline_for
-from organisasi.models import RoleGrant, User
+from organisasi.models import User
 from organisasi.people_selectors import people_page, people_rows
 from organisasi.services import send_password_link
 from tests.factories import TEST_PASSWORD
@@ -26,11 +26,6 @@ def admin(make_admin_opd, opd):
     User.objects.filter(pk=admin.pk).update(opd=opd)  # one of the people of their own OPD
     admin.refresh_from_db()
     return admin
-
-
-@pytest.fixture
-def spbe(make_user, grant_role):
-    return grant_role(make_user(full_name="Tim SPBE"), RoleGrant.Role.ADMIN)
 
 
 @pytest.fixture

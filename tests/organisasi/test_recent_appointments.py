@@ -20,16 +20,6 @@ URL = "/struktur/penugasan/"
 
 
 @pytest.fixture
-def admin(make_admin_opd, opd):
-    return make_admin_opd(opd=opd, full_name="Admin Kominfos")
-
-
-@pytest.fixture
-def spbe(make_user, grant_role):
-    return grant_role(make_user(full_name="Tim SPBE"), RoleGrant.Role.ADMIN)
-
-
-@pytest.fixture
 def appointments(admin, spbe, opd, other_opd, make_position, make_user, today):
     """A Plh in Diskominfos by its admin OPD (for a holder recorded directly, as the loaders do), a
     definitive holder in Dinsos by admin SPBE, and one recorded 91 days ago."""

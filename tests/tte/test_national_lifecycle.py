@@ -22,15 +22,6 @@ from tte.services import approve_request, change_passphrase, enrol, reject_reque
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def national(settings):
-    with NationalStandIn() as service:
-        settings.TTE_BACKEND = "national"
-        settings.TTE_NATIONAL_URL = service.url
-        settings.TTE_NATIONAL_TIMEOUT = 10
-        yield service
-
-
 def refused(action) -> str:
     with pytest.raises(Refused) as refusal:
         action()
