@@ -5,6 +5,7 @@ from django import forms
 from disposisi.models import Instruction
 from kantor_virtual.forms import DateInput, MultipleFileField, StyledForm
 from organisasi.models import Position
+from organisasi.pickers import PositionsPicker
 from persuratan.models import Priority
 
 NOTE_MAX = 2000
@@ -23,18 +24,30 @@ REFUSAL_FIELDS = {
 }
 
 
+_UNKNOWN_POSITION = {
+    "invalid_choice": "Jabatan yang dipilih tidak ditemukan.",
+    "invalid_pk_value": "Jabatan yang dipilih tidak ditemukan.",
+}
+
+
 class DisposeForm(StyledForm):
-    # Any position id is accepted here: whether it is below the user is the service's decision,
-    # which answers with a message that names the position.
+    """The positions right below are boxes to tick (`targets`); any deeper one is found by typing
+    (`more_targets`). Any position id is accepted here: whether it is below the user is the
+    service's decision, which answers with a message that names the position."""
+
     targets = forms.ModelMultipleChoiceField(
         label="Diteruskan kepada",
         queryset=Position.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": "Pilih sedikitnya satu jabatan tujuan disposisi.",
-            "invalid_choice": "Jabatan yang dipilih tidak ditemukan.",
-            "invalid_pk_value": "Jabatan yang dipilih tidak ditemukan.",
-        },
+        error_messages=_UNKNOWN_POSITION,
+    )
+    more_targets = PositionsPicker(
+        label="Jabatan lain di bawah Anda",
+        queryset=Position.objects.all(),
+        required=False,
+        help_text="Ketik nama jabatan, unit atau pejabat untuk meneruskan lebih ke bawah.",
+        error_messages=_UNKNOWN_POSITION,
     )
     instructions = forms.MultipleChoiceField(
         label="Instruksi",
@@ -63,6 +76,18 @@ class DisposeForm(StyledForm):
         initial=Priority.NORMAL,
         error_messages={"invalid_choice": "Pilih prioritas dari daftar."},
     )
+
+    def __init__(self, *args, search_url: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["more_targets"].offer(search_url=search_url)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        chosen = [*cleaned.get("targets", []), *cleaned.get("more_targets", [])]
+        cleaned["targets"] = list(dict.fromkeys(chosen))
+        if not cleaned["targets"] and not self.has_error("targets") and not self.has_error("more_targets"):
+            self.add_error("targets", "Pilih sedikitnya satu jabatan tujuan disposisi.")
+        return cleaned
 
 
 class FollowUpForm(StyledForm):

@@ -4,12 +4,12 @@ letter page shows of both. Callers check first that the user may read the letter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from disposisi.models import FollowUp, FollowUpFile
 from organisasi.models import Position, User
-from organisasi.selectors import holders_of, position_ids_for
+from organisasi.selectors import holders_of, open_positions, position_ids_for, positions_below
 from persuratan.models import InboxItem, IncomingLetter
 
 CLOSED_STATUSES = (InboxItem.Status.DONE, InboxItem.Status.WITHDRAWN)
@@ -173,17 +173,15 @@ def _roll_up(node: TreeNode) -> Rollup:
 
 
 def dispose_targets(*, user: User, item: InboxItem) -> list[Position]:
-    """Positions the user may dispose to from this node, two levels down, in the tree's order.
+    """The positions right below this node, in the tree's order: whom a disposition usually goes to,
+    offered as boxes to tick (deeper positions are found by typing, dispose_candidates).
 
-    Each carries `depth` (1 or 2), `holder_names`, and `already_disposed` when an open disposition
-    from this node already reaches it. Empty when the user does not act for the node or it is closed.
+    Each carries `holder_names`, and `already_disposed` when an open disposition from this node
+    already reaches it. A closed position is skipped, but the open positions right under it take its
+    place. Empty when the user does not act for the node or it is closed.
     """
     today = timezone.localdate()
-    if (
-        item.reason == InboxItem.Reason.COPY
-        or item.status in CLOSED_STATUSES
-        or item.position_id not in position_ids_for(user=user, on=today)
-    ):
+    if not _may_dispose_from(user=user, item=item, on=today):
         return []
     rows = list(
         Position.objects.filter(Q(parent_id=item.position_id) | Q(parent__parent_id=item.position_id))
@@ -193,22 +191,37 @@ def dispose_targets(*, user: User, item: InboxItem) -> list[Position]:
     children: dict[int, list[Position]] = {}
     for position in rows:
         children.setdefault(position.parent_id, []).append(position)
+    direct = []
+    for first in children.get(item.position_id, []):
+        seconds = [] if first.is_open_on(today) else children.get(first.pk, [])
+        direct += [position for position in [first, *seconds] if position.is_open_on(today)]
     disposed = set(
         InboxItem.objects.filter(
             parent=item, reason=InboxItem.Reason.DISPOSITION, status__in=InboxItem.OPEN_STATUSES
         ).values_list("position_id", flat=True)
     )
-    holders = holders_of(position_ids=[position.pk for position in rows], on=today)
-    ordered = []
-    for first in children.get(item.position_id, []):
-        # A closed position is skipped, but the open positions under it stay within reach.
-        for depth, position in [(1, first), *((2, second) for second in children.get(first.pk, []))]:
-            if position.is_open_on(today):
-                position.depth = depth
-                position.holder_names = [str(user) for user in holders.get(position.pk, [])]
-                position.already_disposed = position.pk in disposed
-                ordered.append(position)
-    return ordered
+    holders = holders_of(position_ids=[position.pk for position in direct], on=today)
+    for position in direct:
+        position.holder_names = [str(user) for user in holders.get(position.pk, [])]
+        position.already_disposed = position.pk in disposed
+    return direct
+
+
+def dispose_candidates(*, user: User, item: InboxItem) -> QuerySet[Position]:
+    """Every open position below this node, at any depth and across OPDs: where typing on the dispose
+    page searches. The service decides again on whatever is posted."""
+    today = timezone.localdate()
+    if not _may_dispose_from(user=user, item=item, on=today):
+        return Position.objects.none()
+    return open_positions(on=today) & positions_below(position_id=item.position_id)
+
+
+def _may_dispose_from(*, user: User, item: InboxItem, on: date) -> bool:
+    return (
+        item.reason != InboxItem.Reason.COPY
+        and item.status not in CLOSED_STATUSES
+        and item.position_id in position_ids_for(user=user, on=on)
+    )
 
 
 @dataclass(frozen=True)

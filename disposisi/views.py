@@ -10,10 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from disposisi.forms import REFUSAL_FIELDS, DisposeForm, FollowUpForm
-from disposisi.selectors import dispose_targets, follow_up_file, held_item, sent_item
+from disposisi.selectors import dispose_candidates, dispose_targets, follow_up_file, held_item, sent_item
 from disposisi.services import (
     default_due_on,
     dispose,
@@ -23,6 +24,8 @@ from disposisi.services import (
 )
 from kantor_virtual.errors import Refused
 from kantor_virtual.files import private_file_response
+from kantor_virtual.pickers import matches
+from organisasi.pickers import POSITIONS
 from persuratan.models import InboxItem
 from persuratan.selectors import letter_access
 
@@ -42,7 +45,11 @@ def _refuse_into(form, refusal: Refused) -> None:
 @require_http_methods(["GET", "POST"])
 def dispose_page(request: HttpRequest, pk: int) -> HttpResponse:
     item = _held_or_404(request, pk)
-    form = DisposeForm(request.POST or None, initial={"due_on": default_due_on(item=item)})
+    form = DisposeForm(
+        request.POST or None,
+        initial={"due_on": default_due_on(item=item)},
+        search_url=reverse("disposisi:positions", args=[item.pk]),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -74,6 +81,14 @@ def dispose_page(request: HttpRequest, pk: int) -> HttpResponse:
             "chosen_instructions": set(form["instructions"].value() or []),
         },
     )
+
+
+@login_required
+@require_GET
+def positions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dispose page's picker as the user types: open positions below the node, at any depth."""
+    item = _held_or_404(request, pk)
+    return matches(request, source=POSITIONS, among=dispose_candidates(user=request.user, item=item))
 
 
 @login_required

@@ -1,8 +1,10 @@
 """Form pieces every app uses: Bootstrap styling and the browser's date picker."""
 
 from django import forms
+from django.forms.utils import ErrorDict
 
 from kantor_virtual.files import ALLOWED_TYPES, check_upload
+from kantor_virtual.pickers import Picker, searching
 
 
 class DateInput(forms.DateInput):
@@ -15,16 +17,31 @@ class DateInput(forms.DateInput):
 
 
 class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, and `is-invalid` on those with an error."""
+    """Bootstrap classes on every widget, and `is-invalid` on those with an error. A form posted
+    with a picker's "Cari" button is a search (kantor_virtual.pickers): it is drawn again with the
+    matches, unchecked and unsaved."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for form_field in self.fields.values():
             widget = form_field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | Picker):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    @property
+    def searching(self) -> bool:
+        return self.is_bound and searching(self.data)
+
+    def full_clean(self) -> None:
+        if self.searching:
+            self._errors, self.cleaned_data = ErrorDict(), {}
+            return
+        super().full_clean()
+
+    def is_valid(self) -> bool:
+        return not self.searching and super().is_valid()
 
     def add_error(self, field, error) -> None:
         """Marks the widget too, whether the error comes from cleaning or from a service's refusal."""

@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from kantor_virtual.request_memo import inside_request, remembered
@@ -167,6 +168,25 @@ def holders_of(*, position_ids: Iterable[int], on: date) -> dict[int, list[User]
     return holders
 
 
+def superiors_of(position: Position) -> list[Position]:
+    """The positions above `position`, nearest first, up to the top of the tree (the Gubernur), in
+    one query. The tree crosses OPDs: a Kepala Dinas answers to an Asisten of the Setda."""
+    table = Position._meta.db_table
+    rows = Position.objects.raw(
+        f"""
+        WITH RECURSIVE up(id, depth) AS (
+            SELECT parent_id, 1 FROM {table} WHERE id = %s
+            UNION ALL
+            SELECT p.parent_id, up.depth + 1 FROM up JOIN {table} p ON p.id = up.id
+            WHERE up.depth < 64
+        )
+        SELECT p.* FROM up JOIN {table} p ON p.id = up.id ORDER BY up.depth
+        """,
+        [position.pk],
+    )
+    return list(rows)
+
+
 def subordinates_among(*, superior_id: int, candidate_ids: Iterable[int]) -> set[int]:
     """Which candidates sit below `superior_id` in the position tree, at any depth.
 
@@ -212,6 +232,46 @@ def role_scope(*, user: User, role: str) -> RoleScope:
 
 # The most a picker shows at once: enough to choose from, few enough to send as a fragment.
 PICKER_ROWS = 20
+
+
+def open_positions(*, on: date) -> QuerySet[Position]:
+    """The positions not closed on `on`, across the province (one installation serves one)."""
+    return Position.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+
+
+def leading_positions(*, opd: Opd, on: date) -> QuerySet[Position]:
+    """The OPD's head and the positions right below it, head first: where its letters usually go."""
+    return (
+        open_positions(on=on)
+        .filter(opd=opd)
+        .filter(Q(heads_opd=True) | Q(parent__heads_opd=True, parent__opd=opd))
+        .order_by("-heads_opd", "order", "name", "pk")[:PICKER_ROWS]
+    )
+
+
+def positions_below(*, position_id: int) -> QuerySet[Position]:
+    """Every position under `position_id` at any depth, across OPDs (a Sekda reaches the Kepala Dinas
+    below an Asisten), as a subquery the database walks: a Gubernur's 20,000 never travel to Python."""
+    table = Position._meta.db_table
+    below = RawSQL(
+        f"""
+        WITH RECURSIVE below(id, depth) AS (
+            SELECT id, 1 FROM {table} WHERE parent_id = %s
+            UNION ALL
+            SELECT p.id, b.depth + 1 FROM {table} p JOIN below b ON p.parent_id = b.id WHERE b.depth < 64
+        )
+        SELECT id FROM below
+        """,
+        [position_id],
+    )
+    return Position.objects.filter(pk__in=below)
+
+
+def heads_of_opds(*, on: date) -> QuerySet[Position]:
+    """The open head positions of the OPDs, by OPD: whom letters across the province usually go to."""
+    return (
+        open_positions(on=on).filter(heads_opd=True).select_related("opd", "unit").order_by("opd__name", "pk")
+    )
 
 
 def search_positions(*, query: str, among: QuerySet[Position], limit: int = PICKER_ROWS) -> list[Position]:

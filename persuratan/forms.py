@@ -1,6 +1,7 @@
 """Forms of the incoming register and the inbox. They check shape; rules live in persuratan.services."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,14 +10,11 @@ from django.utils import timezone
 
 from kantor_virtual.forms import DateInput, MultipleFileField, StyledForm
 from organisasi.models import Opd, Position, User
+from organisasi.pickers import PositionsPicker
+from organisasi.selectors import leading_positions, open_positions
 from persuratan.models import Classification, Correspondent, InboxItem, LetterType, SecurityClass, Urgency
 from persuratan.selectors import InboxFilters
 from persuratan.services import LetterDetails, Sender
-
-
-class PositionsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, position: Position) -> str:
-        return position.name
 
 
 class LetterMetadataForm(StyledForm):
@@ -52,18 +50,12 @@ class IncomingLetterForm(LetterMetadataForm):
     letter_date = forms.DateField(label="Tanggal surat", widget=DateInput())
     received_on = forms.DateField(label="Tanggal diterima", widget=DateInput())
     summary = forms.CharField(label="Ringkasan isi", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    addressees = PositionsField(
+    addressees = PositionsPicker(
         label="Ditujukan kepada",
         queryset=Position.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Pilih satu atau lebih jabatan (tahan Ctrl untuk memilih lebih dari satu).",
+        help_text="Satu atau lebih jabatan OPD ini; ketik untuk mencari jabatan lain.",
     )
-    copies = PositionsField(
-        label="Tembusan",
-        queryset=Position.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
-    )
+    copies = PositionsPicker(label="Tembusan", queryset=Position.objects.none(), required=False)
     scans = MultipleFileField(
         label="Pindaian surat",
         help_text="PDF, JPEG atau PNG; boleh lebih dari satu berkas.",
@@ -76,13 +68,13 @@ class IncomingLetterForm(LetterMetadataForm):
         super().__init__(*args, **kwargs)
         self.opd = opd
         today = timezone.localdate()
-        open_positions = (
-            Position.objects.filter(opd=opd)
-            .exclude(closed_on__lte=today)
-            .order_by("-heads_opd", "order", "name")
-        )
-        self.fields["addressees"].queryset = open_positions
-        self.fields["copies"].queryset = open_positions
+        # Letters of the OPD go to its positions, found by typing; its head and those just below are
+        # offered first.
+        positions = open_positions(on=today).filter(opd=opd)
+        search_url = f"{reverse('persuratan:positions')}?{urlencode({'opd': opd.code})}"
+        for name in ("addressees", "copies"):
+            self.fields[name].queryset = positions
+            self.fields[name].offer(search_url=search_url, suggested=leading_positions(opd=opd, on=today))
         self.fields["received_on"].initial = today
         self.fields["sender_name"].widget.attrs.update(
             {
@@ -95,7 +87,7 @@ class IncomingLetterForm(LetterMetadataForm):
             }
         )
         self.fields["confirm_duplicate"].widget = forms.HiddenInput()
-        head = open_positions.filter(heads_opd=True).first()
+        head = positions.filter(heads_opd=True).first()
         if head is not None:
             self.fields["addressees"].initial = [head.pk]
 

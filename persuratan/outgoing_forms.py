@@ -9,10 +9,13 @@ from django_prose_editor.widgets import ProseEditorWidget
 
 from kantor_virtual.errors import Refused
 from kantor_virtual.forms import MultipleFileField, StyledForm
-from organisasi.models import Position
+from organisasi.models import Position, User
+from organisasi.pickers import PositionPicker, PositionsPicker
+from organisasi.selectors import heads_of_opds, open_positions, superiors_of
 from persuratan.forms import LetterMetadataForm
 from persuratan.letter_templates import DRAFTABLE_TYPES
 from persuratan.models import IncomingLetter, OutgoingRecipient, SecurityClass, SigningMode
+from persuratan.outgoing_selectors import recent_addressees
 from persuratan.services.outgoing import (
     DraftDetails,
     RecipientSpec,
@@ -60,47 +63,35 @@ class BodyField(forms.CharField):
 
 
 class _NamesItsOpd:
-    """Positions of every OPD are offered: each says which OPD it belongs to."""
+    """The a.n./u.b. choices (a few superiors of the signer) may be of another OPD: each says which."""
 
     def label_from_instance(self, position: Position) -> str:
         return f"{position.name} — {position.opd.short_name}"
 
 
-class ProvincePositionField(_NamesItsOpd, forms.ModelChoiceField):
+class _LawfulSuperiorField(_NamesItsOpd, forms.ModelChoiceField):
     pass
 
 
-class ProvincePositionsField(_NamesItsOpd, forms.ModelMultipleChoiceField):
-    pass
-
-
-def _open_positions() -> QuerySet[Position]:
-    """Every open position: one installation serves one province (DESIGN.md)."""
-    return (
-        Position.objects.exclude(closed_on__lte=timezone.localdate())
-        .select_related("opd")
-        .order_by("opd__name", "-heads_opd", "order", "name")
-    )
+RECENT_ADDRESSEES = 10
 
 
 MAX_REVIEWERS = 5
 
 
 class DraftForm(LetterMetadataForm):
-    signer_position = ProvincePositionField(
-        label="Penandatangan", queryset=Position.objects.none(), empty_label="— pilih jabatan —"
-    )
+    signer_position = PositionPicker(label="Penandatangan", queryset=Position.objects.none())
     signing_mode = forms.ChoiceField(
         label="Cara tanda tangan", choices=SigningMode.choices, initial=SigningMode.OWN
     )
-    on_behalf_of = ProvincePositionField(
+    on_behalf_of = _LawfulSuperiorField(
         label="Atas nama (a.n.)",
         queryset=Position.objects.none(),
         required=False,
         empty_label="— tidak ada —",
         help_text="Hanya atasan penandatangan yang boleh diwakilinya.",
     )
-    by_order_of = ProvincePositionField(
+    by_order_of = _LawfulSuperiorField(
         label="Untuk beliau (u.b.)",
         queryset=Position.objects.none(),
         required=False,
@@ -108,23 +99,18 @@ class DraftForm(LetterMetadataForm):
         help_text="Untuk a.n. … u.b.: pejabat yang menandatangani a.n. jabatan di atas, "
         "dan untuk beliau penandatangan menandatangani.",
     )
-    addressees = ProvincePositionsField(
+    addressees = PositionsPicker(
         label="Kepada (jabatan di lingkungan provinsi)",
         queryset=Position.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Tahan Ctrl untuk memilih lebih dari satu.",
+        help_text="Ketik untuk mencari; boleh lebih dari satu. Sebelum mengetik: kepala OPD dan "
+        "tujuan surat Anda yang terakhir.",
     )
     external_name = forms.CharField(label="Kepada (pihak luar): nama", max_length=255, required=False)
     external_institution = forms.CharField(label="Instansi", max_length=255, required=False)
     external_address = forms.CharField(label="Alamat", max_length=255, required=False)
     external_email = forms.EmailField(label="Surel", required=False)
-    copies = ProvincePositionsField(
-        label="Tembusan",
-        queryset=Position.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
-    )
+    copies = PositionsPicker(label="Tembusan", queryset=Position.objects.none(), required=False)
     body = BodyField(
         help_text="Paragraf, huruf tebal/miring, daftar dan tabel sederhana dipertahankan. "
         "Penanda seperti ${nomor} dan ${tanggal} terisi saat surat ditandatangani."
@@ -138,6 +124,7 @@ class DraftForm(LetterMetadataForm):
     def __init__(
         self,
         *args,
+        drafter: User,
         position: Position,
         letter_type: str,
         starting_body: str,
@@ -168,24 +155,36 @@ class DraftForm(LetterMetadataForm):
         self.fields["letter_type"].initial = letter_type
         self.fields["letter_type"].widget = forms.HiddenInput()
         self.fields["body"].initial = starting_body
-        positions = _open_positions()
+        today = timezone.localdate()
+        positions = open_positions(on=today).select_related("opd")
+        # Any open position of the province may sign, receive or paraf; they are found by typing. Before
+        # any typing, the drafter's own chain is offered to sign and paraf, and the heads of OPDs and
+        # the drafter's latest addressees to receive.
+        chain = superiors_of(position)
+        search_url = reverse("surat_keluar:positions")
+        receivers = recent_addressees(drafter=drafter, limit=RECENT_ADDRESSEES) + list(
+            heads_of_opds(on=today)
+        )
         for name in ("signer_position", "addressees", "copies"):
             self.fields[name].queryset = positions
+            self.fields[name].offer(
+                search_url=search_url, suggested=chain if name == "signer_position" else receivers
+            )
         head = positions.filter(opd_id=position.opd_id, heads_opd=True).first()
         if head is not None:
             self.fields["signer_position"].initial = head.pk
         signer = self._chosen_signer(positions, default=head)
         self._offer_lawful_signatures(positions, signer)
         proposed = propose_review_chain(drafter_position=position, signer_position=signer) if signer else []
-        # One select per step, so the order on screen is the paraf order; the proposal fills the first ones.
+        # One picker per step, so the order on screen is the paraf order; the proposal fills the first ones.
         for step in range(1, MAX_REVIEWERS + 1):
-            self.fields[f"reviewer_{step}"] = ProvincePositionField(
+            reviewer = self.fields[f"reviewer_{step}"] = PositionPicker(
                 label=f"Pemaraf ke-{step}",
                 queryset=positions,
                 required=False,
-                empty_label="— tidak ada —",
                 initial=proposed[step - 1].pk if step <= len(proposed) else None,
             )
+            reviewer.offer(search_url=search_url, suggested=chain)
 
     def _chosen(self, name: str) -> str:
         """The value of a field as the person left it: posted, or asked for by the page."""
@@ -225,7 +224,9 @@ class DraftForm(LetterMetadataForm):
             SigningMode.ON_BEHALF_BY if mode == SigningMode.ON_BEHALF_BY else SigningMode.ON_BEHALF
         )
         fields["by_order_of"].error_messages["invalid_choice"] = authority.explain(SigningMode.ON_BEHALF_BY)
-        # The page asks for the lawful choices again when the signer or the mode changes (htmx).
+        # The page asks for the lawful choices again when the signer or the mode changes (htmx); the
+        # signer's picker announces a new choice with its own event.
+        fields["signer_position"].widget.attrs["hx-trigger"] = "kv-picker-change"
         for name in ("signer_position", "signing_mode", "on_behalf_of"):
             fields[name].widget.attrs.update(
                 {

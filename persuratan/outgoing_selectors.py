@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from kantor_virtual.pagination import Cursor
 from kantor_virtual.timeline import timeline_for
-from organisasi.models import RoleGrant, User
+from organisasi.models import Position, RoleGrant, User
 from organisasi.selectors import position_ids_for, role_scope
 from persuratan.letter_templates import DEFAULT_BODIES, DRAFTABLE_TYPES
 from persuratan.models import (
@@ -39,6 +39,23 @@ def _my_position_ids(user: User) -> set[int]:
 def drafts_for(*, user: User, limit: int = PAGE_SIZE) -> list[OutgoingLetter]:
     """Letters the user drafted, newest first, signed ones included so they can find the number."""
     return list(_letters().filter(drafter=user).order_by("-created_at", "-id")[:limit])
+
+
+def recent_addressees(*, drafter: User, limit: int) -> list[Position]:
+    """The positions the drafter's latest letters went to, latest first, each once: who they write to
+    again. It reads the recipients of at most `limit` letters (the drafter's index), however many
+    letters they wrote."""
+    latest = OutgoingLetter.objects.filter(drafter=drafter).order_by("-created_at").values("pk")[:limit]
+    recipients = (
+        OutgoingRecipient.objects.filter(letter_id__in=Subquery(latest), position__isnull=False)
+        .exclude(position__closed_on__lte=timezone.localdate())
+        .select_related("position__opd", "position__unit")
+        .order_by("-letter__created_at", "pk")
+    )
+    found: dict[int, Position] = {}
+    for recipient in recipients:
+        found.setdefault(recipient.position_id, recipient.position)
+    return list(found.values())[:limit]
 
 
 def latest_round(letter: OutgoingLetter) -> int:

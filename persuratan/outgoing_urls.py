@@ -8,6 +8,7 @@ urlpatterns = [
     path("surat-keluar/", outgoing_views.overview, name="overview"),
     path("surat-keluar/baru/", outgoing_views.new, name="new"),
     path("surat-keluar/baru/penandatangan/", outgoing_views.signer_fields, name="signer_fields"),
+    path("surat-keluar/baru/jabatan/", outgoing_views.positions, name="positions"),
     path("surat-keluar/agenda/", outgoing_register_views.register, name="register"),
     path("surat-keluar/templat/", template_views.template_list, name="templates"),
     path("surat-keluar/templat/<str:letter_type>/", template_views.template_edit, name="template_edit"),

@@ -15,8 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kantor_virtual.errors import Refused
 from kantor_virtual.files import private_file_response
+from kantor_virtual.pickers import matches
 from kantor_virtual.security import framed_by_us, styled_by_its_template
-from organisasi.selectors import position_ids_for
+from organisasi.pickers import POSITIONS
+from organisasi.selectors import open_positions, position_ids_for
 from persuratan.letter_templates import DRAFTABLE_TYPES, layout_for
 from persuratan.models import IncomingLetter, LetterType, OutgoingLetter, SigningRequest
 from persuratan.outgoing_forms import DraftForm, ReviewNoteForm, ReviseForm, SignForm
@@ -92,6 +94,7 @@ def new(request: HttpRequest) -> HttpResponse:
     form = DraftForm(
         request.POST or None,
         request.FILES or None,
+        drafter=request.user,
         position=position,
         letter_type=letter_type,
         starting_body=bodies[letter_type],
@@ -124,6 +127,15 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def positions(request: HttpRequest) -> HttpResponse:
+    """The drafting page's pickers as the drafter types: any open position of the province."""
+    if not request.acting_position:
+        raise PermissionDenied
+    return matches(request, source=POSITIONS, among=open_positions(on=timezone.localdate()))
+
+
+@login_required
+@require_GET
 def signer_fields(request: HttpRequest) -> HttpResponse:
     """As the drafter picks the signer or the way it signs: the a.n./u.b. choices that signer may
     lawfully make, and, for a new signer, the paraf chain proposed up to them."""
@@ -133,6 +145,7 @@ def signer_fields(request: HttpRequest) -> HttpResponse:
     names = ("signer_position", "signing_mode", "on_behalf_of", "by_order_of")
     form = DraftForm(
         initial={name: request.GET.get(name, "") for name in names},
+        drafter=request.user,
         position=position,
         letter_type=DRAFTABLE_TYPES[0],
         starting_body="",

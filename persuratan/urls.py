@@ -9,6 +9,7 @@ urlpatterns = [
     path("surat-masuk/catat/", views.register, name="register"),
     path("surat-masuk/catat/cek-duplikat/", views.duplicate_check, name="duplicate_check"),
     path("surat-masuk/catat/saran-pengirim/", views.sender_suggestions, name="sender_suggestions"),
+    path("surat-masuk/catat/jabatan/", views.positions, name="positions"),
     path("surat-masuk/agenda/", views.agenda, name="agenda"),
     path("surat-masuk/<int:pk>/", views.letter, name="letter"),
     path("surat-masuk/<int:pk>/berkas/", views.letter_files, name="letter_files"),

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from disposisi.selectors import letter_section
@@ -20,10 +21,12 @@ from kantor_virtual.files import private_file_response
 from kantor_virtual.fragments import drawn_values, kept_page
 from kantor_virtual.notifications import unread_count
 from kantor_virtual.pagination import make_cursor, parse_cursor
+from kantor_virtual.pickers import matches
 from kantor_virtual.security import framed_by_us
 from kantor_virtual.timeline import timeline_for
 from organisasi.models import Opd, Position, RoleGrant
-from organisasi.selectors import opds_operated_by, org_version, role_scope
+from organisasi.pickers import POSITIONS
+from organisasi.selectors import opds_operated_by, open_positions, org_version, role_scope
 from persuratan.forms import InboxFilterForm, IncomingLetterForm, ShareForm, parse_date
 from persuratan.models import IncomingLetter, LetterFile
 from persuratan.selectors import (
@@ -161,6 +164,14 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
         else []
     )
     return render(request, "persuratan/_duplicates.html", {"duplicates": duplicates})
+
+
+@login_required
+@require_GET
+def positions(request: HttpRequest) -> HttpResponse:
+    """The register's pickers as the operator types: the open positions of the OPD they register for."""
+    opd = operator_opd(request)
+    return matches(request, source=POSITIONS, among=open_positions(on=timezone.localdate()).filter(opd=opd))
 
 
 @login_required

@@ -30,7 +30,7 @@ from kantor_virtual.files import check_upload
 from kantor_virtual.notifications import notify
 from kantor_virtual.timeline import record_event
 from organisasi.models import Assignment, Position, RoleGrant, User
-from organisasi.selectors import active_assignments, position_ids_for, role_scope
+from organisasi.selectors import active_assignments, position_ids_for, role_scope, superiors_of
 from persuratan.letter_templates import check_placeholders
 from persuratan.models import (
     Classification,
@@ -110,25 +110,6 @@ def _acts_for(user: User, position: Position) -> bool:
 
 
 # ── Who may sign for whom: a.n. and u.b. ─────────────────────────────────────────────────────
-
-
-def _superiors(position: Position) -> list[Position]:
-    """The positions above `position`, nearest first, up to the top of the tree (the Gubernur), in
-    one query. The tree crosses OPDs: a Kepala Dinas answers to an Asisten of the Setda."""
-    table = Position._meta.db_table
-    rows = Position.objects.raw(
-        f"""
-        WITH RECURSIVE up(id, depth) AS (
-            SELECT parent_id, 1 FROM {table} WHERE id = %s
-            UNION ALL
-            SELECT p.parent_id, up.depth + 1 FROM up JOIN {table} p ON p.id = up.id
-            WHERE up.depth < 64
-        )
-        SELECT p.* FROM up JOIN {table} p ON p.id = up.id ORDER BY up.depth
-        """,
-        [position.pk],
-    )
-    return list(rows)
 
 
 def _on_behalf_targets(position: Position, superiors: Sequence[Position], day: date) -> list[Position]:
@@ -214,7 +195,7 @@ def _either(items: Sequence[str], *, sep: str = ", ", last: str = "atau") -> str
 def signing_authority(*, signer_position: Position, on: date) -> SigningAuthority:
     """The one rule of a.n. and u.b. (DESIGN.md: "a.n."/"u.b." only for a superior in the tree),
     asked by drafting, by signing, by the worker before it signs and by the form's choices."""
-    superiors = _superiors(signer_position)
+    superiors = superiors_of(signer_position)
     direct = _on_behalf_targets(signer_position, superiors, on)
     pairs = []
     for middle in direct:
@@ -252,9 +233,9 @@ def propose_review_chain(*, drafter_position: Position, signer_position: Positio
     They run up from the drafter to the signer, or, when the signer is not above the drafter, to
     the lowest position above both (excluded: it is the signer's superior, not the drafter's
     reviewer)."""
-    signer_and_above = {signer_position.pk, *(p.pk for p in _superiors(signer_position))}
+    signer_and_above = {signer_position.pk, *(p.pk for p in superiors_of(signer_position))}
     chain = []
-    for superior in _superiors(drafter_position):
+    for superior in superiors_of(drafter_position):
         if superior.pk in signer_and_above:
             return chain
         chain.append(superior)

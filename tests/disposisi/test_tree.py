@@ -127,26 +127,23 @@ def test_the_tree_takes_the_same_number_of_queries_for_3_and_for_12_nodes(
     assert (len(small_tree.nodes), len(large_tree.nodes)) == (3, 12)
 
 
-def test_dispose_targets_are_two_levels_down_in_tree_order_with_their_holders(letter, org, make_user, today):
+def test_dispose_targets_are_the_positions_right_below_in_tree_order_with_their_holders(
+    letter, org, make_user, today
+):
     plt = make_user(acts_for=org.kabid_stat, full_name="Gita Permata", until=today)
     targets = dispose_targets(user=org.people["kadis"], item=node(letter, org.kadis))
 
-    assert [(target, target.depth) for target in targets] == [
-        (org.sekdis, 1),
-        (org.kabid, 1),
-        (org.kasi, 2),
-        (org.kabid_stat, 1),
-    ], "the staff member three levels down is left for the Kasi"
+    assert targets == [org.sekdis, org.kabid, org.kabid_stat], "the Kasi below is found by typing"
     by_id = {target.pk: target for target in targets}
     assert by_id[org.kabid.pk].holder_names == ["Budi Santoso"]
     assert by_id[org.kabid_stat.pk].holder_names == ["Dewi Lestari", str(plt)]
     assert not any(target.already_disposed for target in targets)
 
-    send(org, letter, "kadis", "kabid")
-    Position.objects.filter(pk=org.kabid_stat.pk).update(closed_on=today)
+    send(org, letter, "kadis", "sekdis")
+    Position.objects.filter(pk=org.kabid.pk).update(closed_on=today)
     targets = dispose_targets(user=org.people["kadis"], item=node(letter, org.kadis))
-    assert [target.pk for target in targets] == [org.sekdis.pk, org.kabid.pk, org.kasi.pk]
-    assert [target.pk for target in targets if target.already_disposed] == [org.kabid.pk]
+    assert targets == [org.sekdis, org.kasi, org.kabid_stat], "the Kasi takes the closed Kabid's place"
+    assert [target.pk for target in targets if target.already_disposed] == [org.sekdis.pk]
 
 
 def test_dispose_targets_are_empty_for_someone_else_a_tembusan_or_a_done_node(letter, org):

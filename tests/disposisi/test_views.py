@@ -41,15 +41,14 @@ def send_to_kabid(letter, org) -> InboxItem:
     return node(letter, org.kabid)
 
 
-def test_the_dispose_page_lists_positions_below_with_their_holders_and_prefills_the_deadline(
+def test_the_dispose_page_lists_the_positions_right_below_with_their_holders_and_prefills_the_deadline(
     client, letter, org, today
 ):
     client.force_login(org.people["kadis"])
     page = client.get(dispose_url(node(letter, org.kadis))).content.decode()
 
     assert "Kepala Bidang Aplikasi" in page and "Budi Santoso" in page
-    assert "Kepala Seksi Layanan Aplikasi" in page, "two levels down"
-    assert "Pranata Komputer" not in page, "three levels down is left for the Kasi"
+    assert "Kepala Seksi Layanan Aplikasi" not in page, "two levels down is found by typing"
     assert "Untuk ditindaklanjuti" in page and "Pelajari dan laporkan" in page
     assert f'value="{(today + timedelta(days=7)).isoformat()}"' in page
     assert letter.subject in page

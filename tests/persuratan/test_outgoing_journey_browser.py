@@ -66,10 +66,12 @@ def test_a_nota_dinas_goes_from_draft_to_a_verified_letter_in_another_opds_inbox
     expect(page.get_by_role("heading", level=1)).to_have_text("Buat Konsep Nota Dinas")
     page.locator("#id_subject").fill(SUBJECT)
     page.locator("#id_classification").select_option(label="000.1.2 — Perjalanan Dinas Dalam Negeri")
-    expect(page.locator("#id_signer_position")).to_have_value(
+    expect(page.locator("input[name=signer_position]:checked")).to_have_value(
         str(province["kadis"].assignments.get().position_id)
     )
-    page.locator("#id_addressees").select_option(label="Kepala Dinas Sosial — Dinsos")
+    page.get_by_role("combobox", name="Kepada (jabatan di lingkungan provinsi)").fill("sosial")
+    page.get_by_role("option", name=re.compile("^Kepala Dinas Sosial — Dinsos")).click()
+    expect(page.get_by_role("checkbox", name="Kepala Dinas Sosial — Dinsos")).to_be_checked()
     expect(page.locator(".ProseMirror").first).to_contain_text("Sehubungan dengan ${perihal}")
     _type_in_editor(page, "Mohon kehadiran Bapak pada rapat koordinasi satu data.")
     assert_accessible(page)

@@ -1,0 +1,79 @@
+"""Pickers of positions and people (kantor_virtual.pickers): how they are found by typing and how an
+option names them, the same in every form."""
+
+from collections.abc import Sequence
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kantor_virtual.pickers import PickerField, PickerOption
+from organisasi.models import Position, User
+from organisasi.org_chart_selectors import people_matching
+from organisasi.selectors import holders_of, search_positions
+
+
+class PositionSource:
+    noun = "jabatan"
+    placeholder = "Ketik jabatan, unit, OPD atau nama pejabat"
+
+    def search(self, *, query: str, among: QuerySet[Position]) -> list[Position]:
+        return search_positions(query=query, among=among)
+
+    def prepared(self, rows: QuerySet[Position]) -> QuerySet[Position]:
+        return rows.select_related("opd", "unit")
+
+    def options(self, objects: Sequence[Position]) -> list[PickerOption]:
+        """The position with its OPD, then its unit and who holds it today (one query for all)."""
+        holders = holders_of(position_ids=[position.pk for position in objects], on=timezone.localdate())
+        options = []
+        for position in objects:
+            names = ", ".join(user.full_name for user in holders.get(position.pk, []))
+            detail = " · ".join(part for part in (position.unit.name if position.unit else "", names) if part)
+            options.append(
+                PickerOption(
+                    value=str(position.pk),
+                    label=f"{position.name} — {position.opd.short_name or position.opd.name}",
+                    detail=detail or "belum ada pejabat",
+                )
+            )
+        return options
+
+
+class PersonSource:
+    noun = "pegawai"
+    placeholder = "Ketik NIP, nama atau alamat surel"
+
+    def search(self, *, query: str, among: QuerySet[User]) -> list[User]:
+        found = people_matching(query=query)
+        return list(among.filter(pk__in=[person.pk for person in found]).order_by("full_name", "pk"))
+
+    def prepared(self, rows: QuerySet[User]) -> QuerySet[User]:
+        return rows
+
+    def options(self, objects: Sequence[User]) -> list[PickerOption]:
+        return [
+            PickerOption(
+                value=str(person.pk), label=person.full_name, detail=f"NIP {person.nip}" if person.nip else ""
+            )
+            for person in objects
+        ]
+
+
+POSITIONS = PositionSource()
+PEOPLE = PersonSource()
+
+
+class PositionPicker(PickerField, forms.ModelChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(source=POSITIONS, **kwargs)
+
+
+class PositionsPicker(PickerField, forms.ModelMultipleChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(source=POSITIONS, **kwargs)
+
+
+class PersonPicker(PickerField, forms.ModelChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(source=PEOPLE, **kwargs)
