@@ -64,12 +64,19 @@ POSITIONS = PositionSource()
 PEOPLE = PersonSource()
 
 
+_NOT_OFFERED = "Jabatan itu tidak dapat dipilih di sini: sudah ditutup atau di luar pilihan formulir ini."
+
+
 class PositionPicker(PickerField, forms.ModelChoiceField):
+    default_error_messages = {"invalid_choice": _NOT_OFFERED}
+
     def __init__(self, **kwargs) -> None:
         super().__init__(source=POSITIONS, **kwargs)
 
 
 class PositionsPicker(PickerField, forms.ModelMultipleChoiceField):
+    default_error_messages = {"invalid_choice": _NOT_OFFERED, "invalid_pk_value": _NOT_OFFERED}
+
     def __init__(self, **kwargs) -> None:
         super().__init__(source=POSITIONS, **kwargs)
 
