@@ -13,13 +13,14 @@ SERVER_REQUEST_TYPE = "server"  # what bench/locustfile.py reports the Server-Ti
 FLOOR_PAGE = "floor"
 MIX = "campuran"
 PERCENTILES = {"p50": "50%", "p95": "95%", "p99": "99%"}
+KB = 1024
 
 
 @dataclass(frozen=True)
 class Budget:
     """A limit from issue 8, checked on one figure of a page or of the run."""
 
-    figure: str  # "server_p95_ms", "rps" or "p95_ms" (writes)
+    figure: str  # "server_p95_ms", "html_bytes", "rps" or "p95_ms" (writes)
     limit: float
     at_least: bool = False  # requests/s must reach the limit; times must stay under it
 
@@ -30,8 +31,11 @@ class Budget:
 
     @property
     def label(self) -> str:
+        sign = "≥" if self.at_least else "≤"
+        if self.figure == "html_bytes":
+            return f"{sign} {self.limit / KB:g} KB"
         unit = "/dtk" if self.figure == "rps" else " ms"
-        return f"{'≥' if self.at_least else '≤'} {self.limit:g}{unit}"
+        return f"{sign} {self.limit:g}{unit}"
 
 
 # Budgets hold at 1M letters (DESIGN.md, "Performance budgets"); smaller sets are checked the same way.
@@ -43,9 +47,17 @@ PAGE_BUDGETS = {
     "search_common": Budget("server_p95_ms", 150),
     "search_rare": Budget("server_p95_ms", 150),
 }
+# Every page: server p95 at most this many times the floor's (floor_ratio_server).
+FLOOR_LIMIT = 5
+# A form page (named *_form, or the new-person form) sends at most this much HTML.
+FORM_HTML_BUDGET = Budget("html_bytes", 100 * KB)
 MIX_BUDGET = Budget("rps", 150, at_least=True)
 WRITE_BUDGETS = {"sign": Budget("p95_ms", 500)}
 GROWTH_LIMIT = 1.5  # p95 on the largest set over p95 on the smallest, per page
+
+
+def is_form(name: str) -> bool:
+    return name.endswith("_form") or name == "person_create"
 
 
 def server_duration_ms(header: str | None) -> float | None:
@@ -124,17 +136,22 @@ def _p95(figures: dict | None) -> float | None:
 
 
 def with_verdicts(result: dict) -> dict:
-    """One size's result with the ratio to the floor and the budget verdict of each page, the mix and
-    the writes added."""
+    """One size's result with the ratio to the floor and the budget verdicts of each page (its own
+    time budget, FLOOR_LIMIT × the floor, and for a form its HTML), the mix and the writes added."""
     floor_server = _p95(result["pages"].get(FLOOR_PAGE, {}).get("server"))
     floor_client = _p95(result["pages"].get(FLOOR_PAGE, {}).get("client"))
     for name, page in result["pages"].items():
         server, client = _p95(page.get("server")), _p95(page.get("client"))
         page["floor_ratio_server"] = round(server / floor_server, 2) if server and floor_server else None
         page["floor_ratio_client"] = round(client / floor_client, 2) if client and floor_client else None
+        ratio = page["floor_ratio_server"]
+        page["within_floor_limit"] = None if name == FLOOR_PAGE or ratio is None else ratio <= FLOOR_LIMIT
         budget = PAGE_BUDGETS.get(name)
         page["budget"] = budget.label if budget else None
         page["within_budget"] = budget.met(server) if budget else None
+        html_budget = FORM_HTML_BUDGET if is_form(name) else None
+        page["html_budget"] = html_budget.label if html_budget else None
+        page["within_html_budget"] = html_budget.met(page.get("html_bytes")) if html_budget else None
     if result.get("mix"):
         result["mix"]["budget"] = MIX_BUDGET.label
         result["mix"]["within_budget"] = MIX_BUDGET.met(result["mix"]["rps"])
@@ -167,6 +184,14 @@ def _mark(verdict: bool | None) -> str:
     return {True: "✓", False: "✗", None: ""}[verdict]
 
 
+def _kb(size: int | None) -> str:
+    return "—" if size is None else f"{size / KB:.1f}"
+
+
+def _marked(figure: str, verdict: bool | None) -> str:
+    return f"{figure} {_mark(verdict)}".rstrip()
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
     lines = [header, ["─" * width for width in widths], *rows]
@@ -182,7 +207,10 @@ def format_size(result: dict) -> str:
         f"Ukuran {result['size']}: {dataset['letters']:,} surat · {result['users']} pengguna × "
         f"{result['seconds']} dtk per halaman · gunicorn {result['web_workers']} worker"
     )
-    header = ["halaman", "p50 klien", "p95 klien", "p95 server", "× lantai", "kueri", "anggaran", ""]
+    header = [
+        "halaman", "p50 klien", "p95 klien", "p95 server", f"× lantai (≤ {FLOOR_LIMIT:g})", "kueri", "HTML KB",
+        "anggaran", "", "anggaran HTML", "",
+    ]  # fmt: skip
     rows = []
     for name, page in result["pages"].items():
         client, server = page.get("client") or {}, page.get("server") or {}
@@ -190,8 +218,10 @@ def format_size(result: dict) -> str:
         queries = page.get("queries")
         rows.append([
             name, _ms(client.get("p50")), _ms(client.get("p95")), _ms(server.get("p95")),
-            "—" if ratio is None else f"{ratio:.1f}", "—" if queries is None else str(queries),
+            _marked("—" if ratio is None else f"{ratio:.1f}", page.get("within_floor_limit")),
+            "—" if queries is None else str(queries), _kb(page.get("html_bytes")),
             page.get("budget") or "", _mark(page.get("within_budget")),
+            page.get("html_budget") or "", _mark(page.get("within_html_budget")),
         ])  # fmt: skip
     lines = [title, _table(header, rows)]
     mix = result.get("mix")

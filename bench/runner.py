@@ -3,9 +3,9 @@
 For each size, a process of its own (its Django settings point at that size's database) starts the
 embedded PostgreSQL and Redis in var/bench/<size>, migrates, generates the data once (bench_data),
 picks a busy Kepala Dinas, a staff member and an operator of the same OPD, signs them in, counts the
-SQL queries of each page and times the writes in-process, then starts gunicorn exactly as
-`./kantor run` does on a free port of 127.0.0.1 and loads each page, the floor view and a mix of all
-pages with Locust. This process prints the tables and writes bench/results/<UTC time>.json and
+SQL queries and the HTML bytes of each page and times the writes in-process, then starts gunicorn
+exactly as `./kantor run` does on a free port of 127.0.0.1 and loads each page, the floor view and a
+mix of all pages with Locust. This process prints the tables and writes bench/results/<UTC time>.json and
 bench/results/latest.json.
 """
 
@@ -163,7 +163,7 @@ def measure(*, size: str, options: argparse.Namespace, into: Path) -> int:
             wanted = {name.strip() for name in options.pages.split(",")} | {report.FLOOR_PAGE}
             plan.pages = [page for page in plan.pages if page.name in wanted]
         _log("Pengguna: " + ", ".join(f"{role} {person['username']}" for role, person in plan.people.items()))
-        queries = {page.name: count_queries(plan.clients[page.role], page.path) for page in plan.pages}
+        costs = {page.name: measure_page(plan.clients[page.role], page.path) for page in plan.pages}
         writes = {} if options.pages else time_writes(plan)
         from django.db import connections
 
@@ -183,7 +183,8 @@ def measure(*, size: str, options: argparse.Namespace, into: Path) -> int:
                 )
                 pages[page.name] = {
                     "path": page.path, "role": page.role, "note": page.note,
-                    "queries": queries[page.name], **report.page_figures(stats, page.name),
+                    "queries": costs[page.name].queries, "html_bytes": costs[page.name].html_bytes,
+                    **report.page_figures(stats, page.name),
                 }  # fmt: skip
             mix = {} if options.pages else run_mix(base_url, config, plan, options=options, work_dir=work_dir)
     result = {
@@ -382,16 +383,17 @@ def make_plan() -> Plan:
         )
     pages.append(Page("statistics", reverse("skm:statistics"), "warga", 1))
     pages += account_pages(admin=admin, head=head, opd=opd)
-    pages.append(
-        Page(report.FLOOR_PAGE, reverse("bench:floor", args=[head.position.code]), "kepala_dinas", 1)
-    )
-
     open_item = (
         InboxItem.objects.filter(position_id=head.position_id, status__in=InboxItem.OPEN_STATUSES)
         .exclude(reason=InboxItem.Reason.COPY)
         .order_by("-received_at", "-id")
         .first()
     )
+    pages += form_pages(head=head, opd=opd, open_item=open_item)
+    pages.append(
+        Page(report.FLOOR_PAGE, reverse("bench:floor", args=[head.position.code]), "kepala_dinas", 1)
+    )
+
     context = {
         "opd": opd, "operator": operator.user, "head": head.user, "head_position": head.position,
         "staff": staff.user, "staff_position": staff.position, "open_item": open_item,
@@ -433,6 +435,37 @@ def account_pages(*, admin, head: Held, opd) -> list[Page]:
         Page("certificate_requests", reverse("tte:requests"), "admin", 1),
         Page("certificates_issued", reverse("tte:issued"), "admin", 1),
         Page("certificate", reverse("tte:certificate"), "kepala_dinas", 1),
+    ]  # fmt: skip
+
+
+def form_pages(*, head: Held, opd, open_item) -> list[Page]:
+    """The empty forms, each opened by whoever fills it in: a draft (Surat Dinas) by the Kepala Dinas
+    and by the staff member, the incoming register and pemberkasan by the operator, disposing of the
+    Kepala Dinas's open item by him, and the org chart's position and new-position forms and a new
+    public service by admin SPBE (who administers every OPD). Sharing a letter has no page of its
+    own: its form is on the letter's page, already measured."""
+    from django.urls import reverse
+
+    of_opd = urlencode({"opd": opd.code})
+    draft = f"{reverse('surat_keluar:new')}?{urlencode({'jenis': 'official_letter'})}"
+    pages = [
+        Page("draft_form", draft, "kepala_dinas", 1, "Surat Dinas"),
+        Page("staf_draft_form", draft, "staf", 1, "Surat Dinas"),
+        Page("register_form", f"{reverse('persuratan:register')}?{of_opd}", "operator", 1, opd.code),
+    ]
+    if open_item is not None:
+        pages.append(
+            Page("dispose_form", reverse("disposisi:dispose", args=[open_item.pk]), "kepala_dinas", 1,
+                 "butir terbuka terbaru")
+        )  # fmt: skip
+    return [
+        *pages,
+        Page("appointment_form", reverse("organisasi:org_chart_position", args=[head.position_id]), "admin",
+             1, head.position.name),
+        Page("position_form", f"{reverse('organisasi:org_chart_position_create')}?{of_opd}", "admin", 1,
+             opd.code),
+        Page("filing_form", f"{reverse('arsip:filing')}?{of_opd}", "operator", 1, opd.code),
+        Page("service_form", f"{reverse('layanan:create')}?{of_opd}", "admin", 1, opd.code),
     ]  # fmt: skip
 
 
@@ -508,8 +541,14 @@ def signed_in_client(user, *, acting_position_id: int | None = None):
     return client
 
 
-def count_queries(client, path: str) -> int:
-    """SQL queries of one request of `path`, after a first request has warmed the caches."""
+@dataclass(frozen=True)
+class PageCost:
+    queries: int
+    html_bytes: int  # the body as the page's role receives it, uncompressed
+
+
+def measure_page(client, path: str) -> PageCost:
+    """SQL queries and HTML size of one request of `path`, after a first request has warmed the caches."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -517,8 +556,10 @@ def count_queries(client, path: str) -> int:
     if first.status_code != 200:
         raise SystemExit(f"{path} menjawab {first.status_code}, bukan 200.")
     with CaptureQueriesContext(connection) as captured:
-        client.get(path)
-    return len(captured.captured_queries)
+        response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"{path} menjawab {response.status_code}, bukan 200.")
+    return PageCost(queries=len(captured.captured_queries), html_bytes=len(response.content))
 
 
 # ── Writes, timed in-process ──────────────────────────────────────────────────────────────────

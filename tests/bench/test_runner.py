@@ -137,13 +137,73 @@ def test_pages_are_compared_with_the_floor_and_checked_against_their_budgets(tmp
     checked = report.with_verdicts(result)
 
     assert checked["pages"]["inbox"]["floor_ratio_server"] == 5.0  # 30 ms over the floor's 6 ms
+    assert checked["pages"]["inbox"]["within_floor_limit"] is True, "5× the floor is still within it"
+    assert checked["pages"]["floor"]["within_floor_limit"] is None
     assert checked["pages"]["inbox"]["within_budget"] is True
+    assert checked["pages"]["inbox"]["html_budget"] is None, "only forms have an HTML budget"
     assert checked["mix"]["within_budget"] is False
     assert checked["writes"]["sign"] == {
         "runs": 3, "p50_ms": 300.0, "p95_ms": 600.0, "budget": "≤ 500 ms", "within_budget": False
     }  # fmt: skip
     table = report.format_size(checked)
     assert "inbox" in table and "≤ 50 ms" in table and "120.0 permintaan/dtk" in table
+
+
+def _sized(pages: dict[str, dict], *, floor_p95: float = 10) -> dict:
+    return {
+        "size": "10k",
+        "dataset": {"label": "10k", "letters": 10_000},
+        "users": 6,
+        "seconds": 10,
+        "web_workers": 2,
+        "pages": {"floor": {"server": {"p95": floor_p95}, "queries": 2, "html_bytes": 900}, **pages},
+    }
+
+
+def test_a_page_over_five_times_the_floor_fails_its_floor_limit_whatever_its_own_budget():
+    checked = report.with_verdicts(
+        _sized({
+            "letter": {"server": {"p95": 49}, "queries": 12},  # within its 50 ms, not within 5 × 8 ms
+            "people": {"server": {"p95": 40}, "queries": 6},
+            "statistics": {"server": None, "queries": 9},  # no request answered: no verdict
+        }, floor_p95=8)
+    )  # fmt: skip
+
+    pages = checked["pages"]
+    assert (pages["letter"]["within_budget"], pages["letter"]["within_floor_limit"]) == (True, False)
+    assert pages["people"]["within_floor_limit"] is True
+    assert pages["statistics"]["within_floor_limit"] is None
+    assert "6.1 ✗" in report.format_size(checked) and "5.0 ✓" in report.format_size(checked)
+
+
+def test_a_form_page_may_send_at_most_100_kb_of_html():
+    kb = 1024
+    checked = report.with_verdicts(
+        _sized({
+            "draft_form": {"server": {"p95": 20}, "queries": 14, "html_bytes": 100 * kb},
+            "dispose_form": {"server": {"p95": 30}, "queries": 15, "html_bytes": 100 * kb + 1},
+            "person_create": {"server": {"p95": 500}, "queries": 8, "html_bytes": 1_843_200},
+            "inbox": {"server": {"p95": 8}, "queries": 9, "html_bytes": 300 * kb},
+            "position_form": {"server": {"p95": 40}, "queries": 7},  # measured before sizes were kept
+        })
+    )  # fmt: skip
+
+    pages = checked["pages"]
+    assert report.is_form("service_form") and report.is_form("person_create") and not report.is_form("people")
+    assert {name: pages[name]["within_html_budget"] for name in pages} == {
+        "floor": None,
+        "draft_form": True,
+        "dispose_form": False,
+        "person_create": False,
+        "inbox": None,  # a list page is as long as its rows; its time is what counts
+        "position_form": None,
+    }
+    assert pages["draft_form"]["html_budget"] == "≤ 100 KB"
+    assert pages["inbox"]["html_budget"] is None
+    table = report.format_size(checked)
+    person_create = next(line for line in table.splitlines() if line.startswith("person_create"))
+    assert "1800.0" in person_create and "≤ 100 KB" in person_create and person_create.endswith("✗")
+    assert "300.0" in table, "every page's HTML is shown, in KB"
 
 
 def test_growth_compares_the_largest_set_with_the_smallest():
@@ -184,8 +244,11 @@ def test_the_plan_signs_in_the_busiest_head_his_staff_and_operator_and_counts_ea
     pages = {page.name: page for page in plan.pages}
     assert pages["letter"].path == reverse("persuratan:letter", args=[office["disposed"].pk])
     assert (pages["search_common"].note, pages["search_rare"].note) == ("“undangan”", "“koordinasi”")
-    queries = {page.name: runner.count_queries(plan.clients[page.role], page.path) for page in plan.pages}
+    costs = {page.name: runner.measure_page(plan.clients[page.role], page.path) for page in plan.pages}
+    queries = {name: cost.queries for name, cost in costs.items()}
     assert all(count > 0 for count in queries.values())
+    assert all(cost.html_bytes > 0 for cost in costs.values())
+    assert costs["register_form"].html_bytes > costs[report.FLOOR_PAGE].html_bytes
     signed_in = ("inbox", "letter", "search_common", "inbox_staf", "outgoing_register")
     assert queries[report.FLOOR_PAGE] < min(queries[name] for name in signed_in), "the floor is the floor"
     config = plan.locust_config(max_requests=100)
@@ -198,6 +261,23 @@ def test_the_plan_signs_in_the_busiest_head_his_staff_and_operator_and_counts_ea
     accounts = ("people", "people_deep", "people_search", "person", "person_create", "certificate_requests")
     assert {*accounts, "certificates_issued", "certificate"} <= set(pages)
     assert pages["people_search"].note == "“Pegawai”"  # the factories' common first name
+    forms = {
+        "draft_form": "kepala_dinas",
+        "staf_draft_form": "staf",
+        "register_form": "operator",
+        "dispose_form": "kepala_dinas",
+        "appointment_form": "admin",
+        "position_form": "admin",
+        "filing_form": "operator",
+        "service_form": "admin",
+        "person_create": "admin",
+    }
+    assert {name: pages[name].role for name in forms} == forms
+    assert all(report.is_form(name) and pages[name].in_mix for name in forms)
+    assert pages["dispose_form"].path == reverse("disposisi:dispose", args=[plan.context["open_item"].pk])
+    assert pages["appointment_form"].path == reverse(
+        "organisasi:org_chart_position", args=[office["kadis"].pk]
+    )
     assert "csrftoken=" in config["cookies"]["kepala_dinas"], "as a browser back on the inbox"
     assert _locust_roles(config, tmp_path) == {page.role for page in plan.pages}, (
         "each role's pages are loaded"
