@@ -134,7 +134,11 @@
     input.addEventListener("focus", open);
     input.addEventListener("blur", () => setTimeout(close, 150));
     input.addEventListener("input", () => {
-      if (!input.value.trim()) {
+      if (input.value.trim()) {
+        // What is listed answers the words before these: nothing to choose until the new answer comes.
+        list.replaceChildren();
+        close();
+      } else {
         showSuggestions();
         open();
       }
