@@ -1,69 +1,106 @@
 """Forms of the org chart pages. They check shape only; the rules live in organisasi.services."""
 
 import re
+from urllib.parse import urlencode
 
 from django import forms
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 
 from kantor_virtual.csv_files import CsvFileField
 from kantor_virtual.forms import DateInput, StyledForm
-from organisasi.models import Assignment, Opd, Position, Unit
-from organisasi.org_chart_selectors import parent_choices, people_matching, units_of
+from kantor_virtual.pickers import SEARCH_BOX_SUFFIX
+from organisasi.models import Assignment, Opd, Position, Unit, User
+from organisasi.org_chart_selectors import active_staff, parent_choices, people_matching, units_of
+from organisasi.pickers import PersonPicker, PositionPicker
+from organisasi.selectors import PICKER_ROWS, leading_positions
 
 ESELON_CHOICES = [("", "— tanpa eselon —")] + [
     (value, value) for value in ("I.a", "I.b", "II.a", "II.b", "III.a", "III.b", "IV.a", "IV.b", "V.a")
 ]
 
 
-class PositionChoiceField(forms.ModelChoiceField):
-    """Positions of other OPDs show which OPD they belong to."""
-
-    default_error_messages = {
-        "invalid_choice": "Pilih jabatan dari daftar. Jabatan itu tidak dapat menjadi atasan di sini "
-        "(sudah ditutup, atau bawahan jabatan ini sendiri)."
-    }
-
-    def __init__(self, *args, opd: Opd, **kwargs) -> None:
-        self.opd = opd
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, obj: Position) -> str:
-        return obj.name if obj.opd_id == self.opd.pk else f"{obj.name} ({obj.opd.short_name or obj.opd.name})"
+NOT_A_PARENT = (
+    "Jabatan itu tidak dapat menjadi atasan di sini (sudah ditutup, di luar pilihan, atau bawahan jabatan "
+    "ini sendiri). Ketik untuk mencari jabatan lain."
+)
 
 
-class PersonField(forms.CharField):
-    """A person typed as NIP, e-mail or (a unique part of) the name; cleans to the User."""
+def _parent_picker(label: str) -> PositionPicker:
+    return PositionPicker(
+        label=label,
+        queryset=Position.objects.none(),  # parent_choices(...) in __init__: accepted, never listed
+        required=False,
+        help_text="Ketik nama jabatan, unit atau pejabatnya; tanpa atasan, jabatan ini menjadi puncak struktur.",
+        error_messages={"invalid_choice": NOT_A_PARENT},
+    )
+
+
+def _offer_parents(field: PositionPicker, *, opd: Opd, search_url: str, current: int | None) -> None:
+    """Before any typing: the current superior, then the OPD's head and the positions right below it,
+    among those that may be chosen (a moving position's own subordinates never are)."""
+    leading = leading_positions(opd=opd, on=timezone.localdate()).values("pk")
+    order = ["-heads_opd", "order", "name", "pk"]
+    if current is None:
+        suggested = field.queryset.filter(pk__in=leading).order_by(*order)
+    else:
+        current_first = Case(When(pk=current, then=Value(0)), default=Value(1))
+        suggested = field.queryset.filter(Q(pk__in=leading) | Q(pk=current)).order_by(current_first, *order)
+    field.offer(search_url=search_url, suggested=suggested[:PICKER_ROWS])
+
+
+def _as_id(value) -> int | None:
+    text = str(value or "")
+    return int(text) if text.isdigit() else None
+
+
+def person_typed(text: str) -> User:
+    """The one active member of staff that `text` names: a NIP of 18 digits, or (a unique part of) a
+    name or an e-mail address."""
+    text = text.strip()
+    nip = re.sub(r"\s", "", text)
+    if re.fullmatch(r"[0-9]{18}", nip):
+        matches = [person for person in people_matching(query=nip, limit=2) if person.nip == nip]
+        if not matches:
+            raise forms.ValidationError(f"Tidak ada pegawai aktif dengan NIP {nip}.")
+        return matches[0]
+    matches = people_matching(query=text, limit=2)
+    if not matches:
+        raise forms.ValidationError(
+            f"Tidak ada pegawai yang cocok dengan “{text}”. Ketik NIP 18 angka atau nama lengkapnya."
+        )
+    if len(matches) > 1:
+        raise forms.ValidationError(
+            f"Lebih dari satu pegawai cocok dengan “{text}”. Ketik NIP-nya atau pilih dari hasil pencarian."
+        )
+    return matches[0]
+
+
+class AppointeeField(PersonPicker):
+    """An active member of staff, found by typing and chosen. When none was chosen but words were typed
+    in the search box (and the form sent without "Cari"), they must name exactly one person, as a NIP
+    or a unique name (`person_typed`)."""
+
+    typed = ""  # the search box's words, handed over by the bound form
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("label", "Pegawai")
-        kwargs.setdefault("help_text", "Ketik NIP atau nama, lalu pilih dari saran yang muncul.")
-        kwargs.setdefault("max_length", 200)
-        super().__init__(**kwargs)
+        kwargs.setdefault("help_text", "Ketik NIP, nama atau alamat surel, lalu pilih pegawainya.")
+        not_staff = "Pegawai itu tidak dapat dipilih: bukan pegawai aktif. Ketik untuk mencari pegawai."
+        kwargs.setdefault("error_messages", {"invalid_choice": not_staff})
+        super().__init__(queryset=User.objects.none(), **kwargs)
 
     def clean(self, value):
-        text = super().clean(value).strip()
-        nip = re.sub(r"\s", "", text)
-        if re.fullmatch(r"[0-9]{18}", nip):
-            matches = [person for person in people_matching(query=nip, limit=2) if person.nip == nip]
-            if not matches:
-                raise forms.ValidationError(f"Tidak ada pegawai aktif dengan NIP {nip}.")
-            return matches[0]
-        matches = people_matching(query=text, limit=2)
-        if not matches:
-            raise forms.ValidationError(
-                f"Tidak ada pegawai yang cocok dengan “{text}”. Ketik NIP 18 angka atau nama lengkapnya."
-            )
-        if len(matches) > 1:
-            raise forms.ValidationError(
-                f"Lebih dari satu pegawai cocok dengan “{text}”. Ketik NIP-nya atau pilih dari saran."
-            )
-        return matches[0]
+        if value in self.empty_values and self.typed.strip():
+            return person_typed(self.typed)
+        return super().clean(value)
 
 
 class PositionForm(StyledForm):
     name = forms.CharField(label="Nama jabatan", max_length=255)
     kind = forms.ChoiceField(label="Jenis", choices=Position.Kind.choices)
-    parent = forms.ModelChoiceField(queryset=Position.objects.none())  # replaced in __init__
+    parent = _parent_picker("Atasan")
     unit = forms.ModelChoiceField(
         label="Unit kerja", queryset=Unit.objects.none(), required=False, empty_label="— tanpa unit —"
     )
@@ -76,36 +113,25 @@ class PositionForm(StyledForm):
         help_text="Boleh dikosongkan: kode dibuat otomatis.",
     )
 
-    field_order = ["name", "kind", "parent", "unit", "eselon", "heads_opd", "code"]
-
     def __init__(self, *args, opd: Opd, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"] = PositionChoiceField(
-            label="Atasan",
-            queryset=parent_choices(opd=opd),
-            required=False,
-            empty_label="— tanpa atasan (puncak struktur) —",
-            opd=opd,
-            widget=forms.Select(attrs={"class": "form-select"}),
-        )
+        parent = self.fields["parent"]
+        parent.queryset = parent_choices(opd=opd)
+        search_url = f"{reverse('organisasi:org_chart_parents')}?{urlencode({'opd': opd.code})}"
+        _offer_parents(parent, opd=opd, search_url=search_url, current=_as_id(self.initial.get("parent")))
         self.fields["unit"].queryset = units_of(opd=opd)
-        self.order_fields(self.field_order)
 
 
 class MovePositionForm(StyledForm):
-    new_parent = forms.ModelChoiceField(queryset=Position.objects.none())  # replaced in __init__
+    new_parent = _parent_picker("Atasan baru")
 
     def __init__(self, *args, position: Position, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_parent"] = PositionChoiceField(
-            label="Atasan baru",
-            queryset=parent_choices(opd=position.opd, moving=position),
-            required=False,
-            empty_label="— tanpa atasan (puncak struktur) —",
-            opd=position.opd,
-            initial=position.parent_id,
-            widget=forms.Select(attrs={"class": "form-select"}),
-        )
+        new_parent = self.fields["new_parent"]
+        new_parent.queryset = parent_choices(opd=position.opd, moving=position)
+        new_parent.initial = position.parent_id
+        search_url = f"{reverse('organisasi:org_chart_parents')}?{urlencode({'jabatan': position.pk})}"
+        _offer_parents(new_parent, opd=position.opd, search_url=search_url, current=position.parent_id)
 
 
 class ClosePositionForm(StyledForm):
@@ -116,27 +142,20 @@ class ClosePositionForm(StyledForm):
     )
 
 
-class PersonSearchForm(StyledForm):
-    """While the admin types in the person field, htmx fills a <datalist> with matching staff."""
+class AppointmentForm(StyledForm):
+    """Whom a position gets: a member of staff found by typing (org_chart_people answers the picker)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.suggestions_id = f"saran-{self.prefix or 'pegawai'}"
-        self.fields["user"].widget.attrs.update(
-            {
-                "list": self.suggestions_id,
-                "autocomplete": "off",
-                "hx-get": reverse("organisasi:org_chart_people"),
-                "hx-trigger": "input changed delay:300ms",
-                "hx-target": f"#{self.suggestions_id}",
-                "hx-swap": "innerHTML",
-                "hx-sync": "this:replace",
-            }
-        )
+        user = self.fields["user"]
+        user.queryset = active_staff()
+        user.offer(search_url=reverse("organisasi:org_chart_people"))
+        if self.is_bound:
+            user.typed = str(self.data.get(f"{self.add_prefix('user')}{SEARCH_BOX_SUFFIX}", ""))
 
 
-class AssignDefinitiveForm(PersonSearchForm):
-    user = PersonField()
+class AssignDefinitiveForm(AppointmentForm):
+    user = AppointeeField()
     start = forms.DateField(label="Mulai", widget=DateInput)
     end = forms.DateField(
         label="Sampai",
@@ -152,8 +171,8 @@ class AssignDefinitiveForm(PersonSearchForm):
     )
 
 
-class AppointActingForm(PersonSearchForm):
-    user = PersonField()
+class AppointActingForm(AppointmentForm):
+    user = AppointeeField()
     kind = forms.ChoiceField(
         label="Sebagai",
         choices=[

@@ -127,6 +127,11 @@ def units_of(*, opd: Opd) -> QuerySet[Unit]:
     return Unit.objects.filter(opd=opd).order_by("name")
 
 
+def active_staff() -> QuerySet[User]:
+    """Everyone who works for the province and may sign in: not the public, not deactivated."""
+    return User.objects.filter(is_active=True).exclude(employment=User.Employment.PUBLIC)
+
+
 def people_matching(*, query: str, limit: int = PEOPLE_SEARCH_LIMIT) -> list[User]:
     """Staff (not the public) whose NIP starts with, or whose name or e-mail contains, `query`."""
     query = query.strip()
@@ -134,8 +139,7 @@ def people_matching(*, query: str, limit: int = PEOPLE_SEARCH_LIMIT) -> list[Use
         return []
     compact = query.replace(" ", "")
     return list(
-        User.objects.filter(is_active=True)
-        .exclude(employment=User.Employment.PUBLIC)
+        active_staff()
         .filter(Q(nip__startswith=compact) | Q(full_name__icontains=query) | Q(email__iexact=query))
         .order_by("full_name", "pk")[:limit]
     )

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kantor_virtual.errors import Refused
 from kantor_virtual.pagination import make_cursor, parse_cursor
+from kantor_virtual.pickers import matches
 from organisasi.models import Assignment, Opd, Position
 from organisasi.org_chart_forms import (
     AppointActingForm,
@@ -33,12 +34,14 @@ from organisasi.org_chart_forms import (
 )
 from organisasi.org_chart_selectors import (
     RECENT_DAYS,
+    active_staff,
     holders_from,
+    parent_choices,
     past_assignments,
-    people_matching,
     position_tree,
     recent_appointments,
 )
+from organisasi.pickers import PEOPLE, POSITIONS
 from organisasi.selectors import is_admin, opds_administered_by
 from organisasi.services import (
     appoint_acting,
@@ -254,16 +257,27 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def people_search(request: HttpRequest) -> HttpResponse:
-    """Suggestions for the person fields: <option>s for their <datalist>."""
+    """The appointment forms' person picker as the admin types: active staff by NIP, name or e-mail.
+    People move between OPDs, so an admin of any OPD finds staff of every OPD; nobody else finds any."""
     if not opds_administered_by(user=request.user).exists():
         raise Http404
-    # htmx sends the field under its own (prefixed) name.
-    query = request.GET.get("q") or next(
-        (value for name, value in request.GET.items() if name.endswith("user")), ""
-    )
-    return render(
-        request, "organisasi/org_chart/_people_options.html", {"people": people_matching(query=query)}
-    )
+    return matches(request, source=PEOPLE, among=active_staff())
+
+
+@login_required
+@require_GET
+def parent_search(request: HttpRequest) -> HttpResponse:
+    """The superior pickers as the admin types: `parent_choices` of an OPD they administer (`?opd=`,
+    adding a position), or of the position they move (`?jabatan=`, its subordinates left out)."""
+    moving = request.GET.get("jabatan")
+    if moving is not None:
+        if not moving.isdigit():
+            raise Http404
+        position = _position_or_404(request, int(moving))
+        among = parent_choices(opd=position.opd, moving=position)
+    else:
+        among = parent_choices(opd=_chosen_opd(request))
+    return matches(request, source=POSITIONS, among=among)
 
 
 @login_required
@@ -316,6 +330,7 @@ urlpatterns = [
     path("jabatan/<int:pk>/plt-plh/", position_acting, name="org_chart_acting"),
     path("penugasan/<int:pk>/akhiri/", assignment_end, name="org_chart_assignment_end"),
     path("pegawai/", people_search, name="org_chart_people"),
+    path("atasan/", parent_search, name="org_chart_parents"),
     path("impor/", import_chart, name="org_chart_import"),
     path("penugasan/", appointments, name="org_chart_appointments"),
 ]

@@ -90,7 +90,7 @@ def test_an_admin_cannot_appoint_themselves_on_the_org_chart_page(
     acting = client.post(
         reverse("organisasi:org_chart_acting", args=[kadis.pk]),
         {
-            "pltplh-user": actor.nip,
+            "pltplh-user": str(actor.pk),
             "pltplh-kind": "plh",
             "pltplh-start": today.isoformat(),
             "pltplh-end": (today + timedelta(days=6)).isoformat(),
@@ -100,17 +100,17 @@ def test_an_admin_cannot_appoint_themselves_on_the_org_chart_page(
     definitive = client.post(
         reverse("organisasi:org_chart_assign", args=[kabid.pk]),
         {
-            "definitif-user": actor.nip,
+            "definitif-user": str(actor.pk),
             "definitif-start": today.isoformat(),
             "definitif-decree_number": SK,
         },
     )
 
-    for response in (acting, definitive):
+    for response, prefix in ((acting, "pltplh"), (definitive, "definitif")):
         assert response.status_code == 200
         page = response.content.decode()
         assert "Anda tidak dapat menetapkan atau menunjuk diri sendiri" in page
-        assert f'value="{actor.nip}"' in page, "what was typed stays"
+        assert f'name="{prefix}-user" value="{actor.pk}" checked' in page, "the person chosen stays"
     assert not Assignment.objects.filter(user=actor).exists()
 
 
@@ -237,7 +237,7 @@ def test_the_org_chart_forms_require_the_decree_number(client, admin, kadis, kab
     acting = client.post(
         reverse("organisasi:org_chart_acting", args=[kadis.pk]),
         {
-            "pltplh-user": stand_in.nip,
+            "pltplh-user": str(stand_in.pk),
             "pltplh-kind": "plh",
             "pltplh-start": today.isoformat(),
             "pltplh-end": (today + timedelta(days=6)).isoformat(),
@@ -246,7 +246,7 @@ def test_the_org_chart_forms_require_the_decree_number(client, admin, kadis, kab
     definitive = client.post(
         reverse("organisasi:org_chart_assign", args=[kabid.pk]),
         {
-            "definitif-user": stand_in.nip,
+            "definitif-user": str(stand_in.pk),
             "definitif-start": today.isoformat(),
             "definitif-decree_number": " ",
         },
@@ -254,7 +254,7 @@ def test_the_org_chart_forms_require_the_decree_number(client, admin, kadis, kab
 
     assert "Isi nomor surat perintah yang menjadi dasar penugasan ini." in acting.content.decode()
     assert "Isi nomor SK yang menjadi dasar penugasan ini." in definitive.content.decode()
-    assert f'value="{stand_in.nip}"' in acting.content.decode()
+    assert f'name="pltplh-user" value="{stand_in.pk}" checked' in acting.content.decode()
     assert not Assignment.objects.filter(user=stand_in).exists()
 
 

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -27,7 +28,8 @@ def test_an_admin_opd_appoints_a_plh_on_a_decree_and_admin_spbe_sees_it_among_re
     expect(page.get_by_role("heading", level=1)).to_have_text("Kepala Dinas Kominfos")
     acting = page.locator("details", has_text="Tunjuk Plt/Plh")
     acting.locator("summary").click()
-    acting.get_by_label("Pegawai").fill(stand_in.nip)
+    acting.get_by_role("combobox", name="Pegawai").fill(stand_in.nip)
+    acting.get_by_role("option", name=re.compile("^Budi Santoso")).click()
     acting.get_by_label("Sebagai").select_option("plh")
     acting.get_by_label("Mulai").fill(first_day.isoformat())
     acting.get_by_label("Sampai").fill(last_day.isoformat())
@@ -36,7 +38,7 @@ def test_an_admin_opd_appoints_a_plh_on_a_decree_and_admin_spbe_sees_it_among_re
     # Without the surat perintah's number nothing is appointed, and what was typed stays.
     acting = page.locator("details", has_text="Tunjuk Plt/Plh")
     expect(acting).to_contain_text("Isi nomor surat perintah yang menjadi dasar penugasan ini.")
-    expect(acting.get_by_label("Pegawai")).to_have_value(stand_in.nip)
+    expect(acting.get_by_role("radio", name="Budi Santoso")).to_be_checked()
     assert_accessible(page)
     assert not Assignment.objects.filter(user=stand_in).exists()
 

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -27,6 +28,7 @@ def test_an_admin_opd_adds_a_position_and_appoints_its_plt_from_the_org_chart(
 
     page.get_by_role("link", name="Tambah bawahan Kepala Dinas Kominfos").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tambah jabatan")
+    expect(page.get_by_role("radio", name="Kepala Dinas Kominfos — Diskominfos")).to_be_checked()
     assert_accessible(page)
     page.get_by_label("Nama jabatan").fill("Kepala Bidang Statistik")
     page.get_by_label("Jenis").select_option("struktural")
@@ -44,7 +46,10 @@ def test_an_admin_opd_adds_a_position_and_appoints_its_plt_from_the_org_chart(
     assert_accessible(page)
     acting = page.locator("details", has_text="Tunjuk Plt/Plh")
     acting.locator("summary").click()
-    acting.get_by_label("Pegawai").fill(candidate.nip)
+    acting.get_by_role("combobox", name="Pegawai").fill("budi sant")
+    acting.get_by_role("option", name=re.compile(f"^{candidate.full_name}")).click()
+    expect(acting.get_by_role("radio", name=candidate.full_name)).to_be_checked()
+    assert_accessible(page)
     acting.get_by_label("Sebagai").select_option("plt")
     acting.get_by_label("Mulai").fill(today.isoformat())
     acting.get_by_label("Sampai").fill(last_day.isoformat())
@@ -78,7 +83,8 @@ def test_a_refused_appointment_keeps_what_was_typed_in_the_browser(
     page.goto(f"/struktur/jabatan/{kabid.pk}/")
     acting = page.locator("details", has_text="Tunjuk Plt/Plh")
     acting.locator("summary").click()
-    acting.get_by_label("Pegawai").fill(stand_in.nip)
+    acting.get_by_role("combobox", name="Pegawai").fill(stand_in.nip)
+    acting.get_by_role("option", name=re.compile("^Budi Santoso")).click()
     acting.get_by_label("Sebagai").select_option("plt")
     acting.get_by_label("Mulai").fill(today.isoformat())
     acting.get_by_label("Sampai").fill((today + timedelta(days=3)).isoformat())
@@ -87,7 +93,7 @@ def test_a_refused_appointment_keeps_what_was_typed_in_the_browser(
 
     acting = page.locator("details", has_text="Tunjuk Plt/Plh")
     expect(acting.get_by_role("alert")).to_contain_text("Tunjuk Plh bila pejabatnya berhalangan sementara")
-    expect(acting.get_by_label("Pegawai")).to_have_value(stand_in.nip)
+    expect(acting.get_by_role("radio", name="Budi Santoso")).to_be_checked()
     assert_accessible(page)
     assert not Assignment.objects.filter(user=stand_in).exists()
 

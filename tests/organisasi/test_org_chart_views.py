@@ -61,8 +61,8 @@ def test_an_admin_of_another_opd_gets_404_for_this_opds_chart_and_every_action(
         ),
         (reverse("organisasi:org_chart_position_move", args=[kadis.pk]), {"pindah-new_parent": ""}),
         (reverse("organisasi:org_chart_position_close", args=[kadis.pk]), {"tutup-on": today.isoformat()}),
-        (reverse("organisasi:org_chart_assign", args=[kadis.pk]), {"definitif-user": holder.nip}),
-        (reverse("organisasi:org_chart_acting", args=[kadis.pk]), {"pltplh-user": holder.nip}),
+        (reverse("organisasi:org_chart_assign", args=[kadis.pk]), {"definitif-user": holder.pk}),
+        (reverse("organisasi:org_chart_acting", args=[kadis.pk]), {"pltplh-user": holder.pk}),
         (
             reverse("organisasi:org_chart_assignment_end", args=[assignment.pk]),
             {f"akhiri-{assignment.pk}-end": today},
@@ -88,7 +88,10 @@ def test_staff_and_operators_have_no_org_chart(client, opd, kadis, make_user, gr
 
     assert client.get(reverse("organisasi:org_chart")).status_code == 404
     assert client.get(reverse("organisasi:org_chart_position", args=[kadis.pk])).status_code == 404
-    assert client.get(reverse("organisasi:org_chart_people"), {"q": "Pegawai"}).status_code == 404
+    assert (
+        client.get(reverse("organisasi:org_chart_people"), {"pltplh-user_cari": "Pegawai"}).status_code == 404
+    )
+    assert client.get(reverse("organisasi:org_chart_parents"), {"parent_cari": "Kepala"}).status_code == 404
     assert "Struktur Organisasi" not in client.get(reverse("beranda")).content.decode()
 
 
@@ -136,7 +139,7 @@ def test_the_tree_page_costs_the_same_number_of_queries_for_5_or_30_positions(
 def test_adding_a_position_under_a_superior_returns_to_the_tree(client, admin, opd, kadis):
     client.force_login(admin)
     url = f"{reverse('organisasi:org_chart_position_create')}?opd={opd.code}&atasan={kadis.pk}"
-    assert f'<option value="{kadis.pk}" selected>' in client.get(url).content.decode()
+    assert f'name="parent" value="{kadis.pk}" checked' in client.get(url).content.decode()
 
     response = client.post(
         url, {"name": "Sekretaris Dinas", "kind": "struktural", "parent": kadis.pk, "eselon": "III.a"}
@@ -170,7 +173,7 @@ def test_appointing_a_plt_through_htmx_answers_with_the_refreshed_panel(
     person = make_user(full_name="Budi Santoso")
     url = reverse("organisasi:org_chart_acting", args=[kadis.pk])
     data = {
-        "pltplh-user": person.nip,
+        "pltplh-user": str(person.pk),
         "pltplh-kind": "plt",
         "pltplh-start": today.isoformat(),
         "pltplh-end": (today + timedelta(days=14)).isoformat(),
@@ -192,7 +195,7 @@ def test_appointing_a_plt_through_htmx_answers_with_the_refreshed_panel(
     assert plain.status_code == 200, "a refusal is shown on the page, not redirected"
     page = plain.content.decode()
     assert "<html" in page and "sudah memiliki Plt/Plh pada rentang tanggal itu" in page
-    assert f'value="{person.nip}"' in page and 'value="800/123/2026"' in page
+    assert f'name="pltplh-user" value="{person.pk}" checked' in page and 'value="800/123/2026"' in page
 
 
 def test_a_second_definitive_holder_is_refused_on_the_page_with_the_reason(
@@ -205,7 +208,7 @@ def test_a_second_definitive_holder_is_refused_on_the_page_with_the_reason(
     response = client.post(
         reverse("organisasi:org_chart_assign", args=[kadis.pk]),
         {
-            "definitif-user": newcomer.nip,
+            "definitif-user": str(newcomer.pk),
             "definitif-start": today.isoformat(),
             "definitif-decree_number": "821.2/0042/BKD/2026",
         },
@@ -264,11 +267,13 @@ def test_the_person_search_suggests_staff_by_name_or_nip(client, admin, make_use
     make_user(full_name="Budi Santoso")
     client.force_login(admin)
 
-    by_name = client.get(reverse("organisasi:org_chart_people"), {"pltplh-user": "rahma"}).content.decode()
-    by_nip = client.get(reverse("organisasi:org_chart_people"), {"q": siti.nip[:10]}).content.decode()
+    url = reverse("organisasi:org_chart_people")
+    by_name = client.get(url, {"pltplh-user_cari": "rahma"}).content.decode()
+    by_nip = client.get(url, {"definitif-user_cari": siti.nip[:10]}).content.decode()
 
-    assert f'<option value="{siti.nip}">Siti Rahmawati' in by_name and "Budi" not in by_name
-    assert "Siti Rahmawati" in by_nip
+    assert f'data-value="{siti.pk}" data-label="Siti Rahmawati"' in by_name and "Budi" not in by_name
+    assert f"NIP {siti.nip}" in by_name, "the NIP tells namesakes apart"
+    assert 'data-label="Siti Rahmawati"' in by_nip
 
 
 def test_the_import_page_shows_each_bad_row_and_changes_nothing(client, admin, opd):
