@@ -4,15 +4,23 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from kantor_virtual.forms import DateInput, MultipleFileField, StyledForm
 from organisasi.models import Opd, Position, User
-from organisasi.pickers import PositionsPicker
+from organisasi.org_chart_selectors import active_staff
+from organisasi.pickers import PersonPicker, PositionsPicker
 from organisasi.selectors import leading_positions, open_positions
-from persuratan.models import Classification, Correspondent, InboxItem, LetterType, SecurityClass, Urgency
+from persuratan.models import (
+    Classification,
+    Correspondent,
+    InboxItem,
+    IncomingLetter,
+    LetterType,
+    SecurityClass,
+    Urgency,
+)
 from persuratan.selectors import InboxFilters
 from persuratan.services import LetterDetails, Sender
 
@@ -162,15 +170,27 @@ class InboxFilterForm(StyledForm):
         )
 
 
-class ShareForm(StyledForm):
-    person = forms.CharField(label="NIP atau surel pegawai", max_length=254)
+NOT_STAFF = "Pegawai itu tidak dapat dipilih: surat hanya dapat dibagikan kepada pegawai aktif."
 
-    def clean_person(self) -> User:
-        value = self.cleaned_data["person"].strip()
-        user = (User.objects.filter(nip=value) | User.objects.filter(email__iexact=value)).first()
-        if user is None:
-            raise ValidationError("Pegawai dengan NIP atau surel itu tidak ditemukan.")
-        return user
+
+class ShareForm(StyledForm):
+    """Whom to share a letter with: any active member of staff, found by NIP, name or e-mail."""
+
+    person = PersonPicker(
+        label="Pegawai",
+        queryset=User.objects.none(),
+        help_text="Ketik NIP, nama atau alamat surel, lalu pilih pegawainya.",
+        error_messages={
+            "required": "Pilih pegawai yang akan menerima surat ini.",
+            "invalid_choice": NOT_STAFF,
+        },
+    )
+
+    def __init__(self, *args, letter: IncomingLetter, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        person = self.fields["person"]
+        person.queryset = active_staff()
+        person.offer(search_url=reverse("persuratan:share_people", args=[letter.pk]))
 
 
 def parse_date(raw: str | None) -> date | None:

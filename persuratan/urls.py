@@ -20,4 +20,5 @@ urlpatterns = [
         name="letter_file_ocr",
     ),
     path("surat-masuk/<int:pk>/bagikan/", views.share, name="share"),
+    path("surat-masuk/<int:pk>/bagikan/pegawai/", views.share_people, name="share_people"),
 ]

@@ -25,13 +25,15 @@ from kantor_virtual.pickers import matches
 from kantor_virtual.security import framed_by_us
 from kantor_virtual.timeline import timeline_for
 from organisasi.models import Opd, Position, RoleGrant
-from organisasi.pickers import POSITIONS
+from organisasi.org_chart_selectors import active_staff
+from organisasi.pickers import PEOPLE, POSITIONS
 from organisasi.selectors import opds_operated_by, open_positions, org_version, role_scope
 from persuratan.forms import InboxFilterForm, IncomingLetterForm, ShareForm, parse_date
 from persuratan.models import IncomingLetter, LetterFile
 from persuratan.selectors import (
     INBOX_ROW_DRAWN,
     PAGE_SIZE,
+    Access,
     InboxFilters,
     inbox_for,
     inbox_states,
@@ -207,14 +209,23 @@ def agenda(request: HttpRequest) -> HttpResponse:
     return render(request, "persuratan/agenda.html", context)
 
 
+LETTER_PAGE_ALSO = ("record", "disposition_sheet")  # drawn on the letter's page, read with the letter
+
+
 @login_required
 @require_GET
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
-    found = visible_letter(user=request.user, pk=pk, also=("record", "disposition_sheet"))
+    found = visible_letter(user=request.user, pk=pk, also=LETTER_PAGE_ALSO)
     if found is None:
         raise Http404
-    letter, access = found
-    context = {"letter": letter, "access": access}
+    return _letter_page(request, *found)
+
+
+def _letter_page(
+    request: HttpRequest, letter: IncomingLetter, access: Access, *, share_form: ShareForm | None = None
+) -> HttpResponse:
+    """The letter's page; `share_form` is the share form just posted with "Cari", with its matches."""
+    context = {"letter": letter, "access": access, "can_share": _share_offered(letter=letter, access=access)}
     if access.full:
         my_items = list(access.my_items)
         for item in my_items:
@@ -223,10 +234,15 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(
             **_files_context(letter),
             timeline=list(timeline_for(target=letter)),
-            share_form=ShareForm(),
+            share_form=share_form or ShareForm(letter=letter),
             **letter_section(user=request.user, letter=letter, my_items=my_items),
         )
     return render(request, "persuratan/letter.html", context)
+
+
+def _share_offered(*, letter: IncomingLetter, access: Access) -> bool:
+    """Whether the letter's page offers to share it (persuratan.services.share_letter decides)."""
+    return access.full and not letter.is_narrowed
 
 
 def _files_context(letter: IncomingLetter) -> dict:
@@ -283,14 +299,26 @@ def letter_file_ocr(request: HttpRequest, pk: int, file_pk: int) -> FileResponse
     )
 
 
+def _letter_to_share(
+    request: HttpRequest, pk: int, *, also: tuple[str, ...] = ()
+) -> tuple[IncomingLetter, Access]:
+    """The letter and the user's access to it, for sharing: one they cannot see is a 404."""
+    found = visible_letter(user=request.user, pk=pk, also=also)
+    if found is None:
+        raise Http404
+    return found
+
+
 @login_required
 @require_POST
 def share(request: HttpRequest, pk: int) -> HttpResponse:
-    found = visible_letter(user=request.user, pk=pk)
-    if found is None:
-        raise Http404
-    letter = found[0]
-    form = ShareForm(request.POST)
+    letter, access = _letter_to_share(request, pk, also=LETTER_PAGE_ALSO)
+    form = ShareForm(request.POST, letter=letter)
+    if form.searching:
+        # "Cari" without JavaScript: the letter's page again, with the matches to choose from.
+        if not _share_offered(letter=letter, access=access):
+            raise Http404
+        return _letter_page(request, letter, access, share_form=form)
     if form.is_valid():
         try:
             share_letter(actor=request.user, letter=letter, with_user=form.cleaned_data["person"])
@@ -301,3 +329,13 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, " ".join(form.errors.get("person", ["Isian tidak valid."])))
     return redirect(letter)
+
+
+@login_required
+@require_GET
+def share_people(request: HttpRequest, pk: int) -> HttpResponse:
+    """The share form's picker as the user types: active staff, for someone offered to share the letter."""
+    letter, access = _letter_to_share(request, pk)
+    if not _share_offered(letter=letter, access=access):
+        raise Http404
+    return matches(request, source=PEOPLE, among=active_staff())
