@@ -1,10 +1,14 @@
 """Forms of the people pages. They check shape only; the rules live in organisasi.services.people."""
 
+from urllib.parse import urlencode
+
 from django import forms
-from django.db.models import Q
+from django.urls import reverse
 
 from kantor_virtual.forms import DateInput, StyledForm
 from organisasi.models import Opd, Position, User
+from organisasi.pickers import PositionPicker
+from organisasi.selectors import leading_positions, open_positions
 
 
 class PeopleSearchForm(StyledForm):
@@ -14,11 +18,6 @@ class PeopleSearchForm(StyledForm):
         max_length=100,
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
     )
-
-
-class PositionField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Position) -> str:
-        return obj.name
 
 
 class PersonForm(StyledForm):
@@ -52,12 +51,12 @@ class PersonForm(StyledForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     opd = forms.ModelChoiceField(label="OPD induk", queryset=Opd.objects.none(), empty_label=None)
-    position = PositionField(
+    position = PositionPicker(
         label="Jabatan definitif",
         queryset=Position.objects.none(),
         required=False,
-        empty_label="— belum ada / diatur nanti —",
-        help_text="Jabatan yang dipegangnya secara definitif, bila sudah ada.",
+        help_text="Jabatan yang dipegangnya secara definitif, bila sudah ada; ketik untuk mencari. "
+        "Kosongkan bila belum ada atau diatur nanti.",
     )
     start = forms.DateField(
         label="Menjabat mulai",
@@ -76,12 +75,13 @@ class PersonForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["opd"].queryset = opds
         self.fields["opd"].initial = opd.pk
-        # The open positions of the OPD the page is for (?opd=); the service refuses one outside the
-        # OPD induk chosen.
-        self.fields["position"].queryset = (
-            Position.objects.filter(opd=opd)
-            .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
-            .order_by("order", "name", "pk")
+        # The open positions of the OPD the page is for (?opd=), found by typing; its head and those
+        # right below are offered first. The service refuses one outside the OPD induk chosen.
+        position = self.fields["position"]
+        position.queryset = open_positions(on=on).filter(opd=opd)
+        position.offer(
+            search_url=f"{reverse('organisasi:person_positions')}?{urlencode({'opd': opd.code})}",
+            suggested=leading_positions(opd=opd, on=on),
         )
 
     def clean(self) -> dict:

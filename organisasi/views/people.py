@@ -22,10 +22,12 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kantor_virtual.errors import Refused
+from kantor_virtual.pickers import matches
 from organisasi.models import Opd, RoleGrant, User
 from organisasi.people_forms import PeopleSearchForm, PersonForm
 from organisasi.people_selectors import account_state, people_page, people_visible_to, person_timeline
-from organisasi.selectors import active_assignments, administers_an_opd, opds_administered_by
+from organisasi.pickers import POSITIONS
+from organisasi.selectors import active_assignments, administers_an_opd, opds_administered_by, open_positions
 from organisasi.services import (
     PasswordLink,
     can_manage_person,
@@ -133,6 +135,16 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(request, "organisasi/people/create.html", context)
 
 
+@login_required
+@require_GET
+def person_positions(request: HttpRequest) -> HttpResponse:
+    """The new-person form's position picker as the admin types: open positions of an OPD they
+    administer (`?opd=`), the page's own scope."""
+    _admins_only(request)
+    opd = _page_opd(request, opds_administered_by(user=request.user).order_by("name"))
+    return matches(request, source=POSITIONS, among=open_positions(on=timezone.localdate()).filter(opd=opd))
+
+
 def _render_person(request: HttpRequest, person: User, *, refusal: str = "") -> HttpResponse:
     today = timezone.localdate()
     context = {
@@ -229,6 +241,7 @@ def person_password_link(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns = [
     path("", people, name="people"),
     path("baru/", person_create, name="person_create"),
+    path("baru/jabatan/", person_positions, name="person_positions"),
     path("<int:pk>/", person_detail, name="person"),
     path("<int:pk>/nonaktifkan/", person_deactivate, name="person_deactivate"),
     path("<int:pk>/aktifkan/", person_reactivate, name="person_reactivate"),

@@ -190,10 +190,11 @@ def test_bad_input_keeps_what_was_typed_and_says_what_is_wrong(client, admin, st
 
 
 def test_a_person_without_an_address_is_added_and_their_link_shown_once(client, admin, opd, make_position):
-    kasi = make_position(name="Kepala Seksi Aplikasi")
+    kadis = make_position(name="Kepala Dinas Kominfos", heads_opd=True)
+    kasi = make_position(name="Kepala Seksi Aplikasi", parent=kadis)
     client.force_login(admin)
     form = client.get(reverse("organisasi:person_create")).content.decode()
-    assert "Kepala Seksi Aplikasi" in form and "OPD induk" in form
+    assert f'name="position" value="{kasi.pk}">' in form and "OPD induk" in form, "offered to tick"
 
     shown = client.post(
         reverse("organisasi:person_create"),
