@@ -1,14 +1,18 @@
 """Forms of the catalogue: the public search, and the admin's service, question, document and maklumat
 forms. They check shape; the rules live in layanan_publik.services.catalogue."""
 
+from urllib.parse import urlencode
+
 from django import forms
-from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from kantor_virtual.forms import DateInput, StyledForm
 from layanan_publik.models import Service, ServiceField
 from layanan_publik.services.catalogue import DEFAULT_COMPLAINT_CHANNEL, ServiceDetails
 from organisasi.models import Opd, Position
+from organisasi.pickers import PositionPicker
+from organisasi.selectors import leading_positions, open_positions
 from persuratan.models import Classification
 
 
@@ -70,21 +74,24 @@ class ServiceForm(StyledForm):
         queryset=Classification.objects.filter(active=True).order_by("code"),
         empty_label="— pilih kode klasifikasi —",
     )
-    addressee = forms.ModelChoiceField(
+    addressee = PositionPicker(
         label="Jabatan penerima permohonan",
         queryset=Position.objects.none(),
-        empty_label="— pilih jabatan —",
-        help_text="Permohonan yang lengkap masuk ke kotak surat jabatan ini.",
+        help_text="Permohonan yang lengkap masuk ke kotak surat jabatan ini. Ketik untuk mencari jabatan "
+        "OPD ini.",
     )
     active = forms.BooleanField(label="Tampilkan di daftar layanan publik", required=False, initial=True)
 
     def __init__(self, *args, opd: Opd, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # The open positions of the service's OPD, found by typing; its head and those right below
+        # are offered first.
         today = timezone.localdate()
-        self.fields["addressee"].queryset = (
-            Position.objects.filter(opd=opd)
-            .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=today))
-            .order_by("-heads_opd", "order", "name")
+        addressee = self.fields["addressee"]
+        addressee.queryset = open_positions(on=today).filter(opd=opd)
+        addressee.offer(
+            search_url=f"{reverse('layanan:positions')}?{urlencode({'opd': opd.code})}",
+            suggested=leading_positions(opd=opd, on=today),
         )
 
     def clean_slug(self) -> str:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("kelola-layanan/baru/", views.service_create, name="create"),
     path("kelola-layanan/kirim-surat/", views.general_create, name="general_create"),
     path("kelola-layanan/maklumat/", views.pledge_edit, name="pledge"),
+    path("kelola-layanan/jabatan/", views.positions, name="positions"),
     path("kelola-layanan/<int:pk>/", views.service_edit, name="edit"),
     path("kelola-layanan/<int:pk>/<str:part_key>/", views.part_add, name="part_add"),
     path("kelola-layanan/<int:pk>/<str:part_key>/<int:item_id>/", views.part_edit, name="part_edit"),

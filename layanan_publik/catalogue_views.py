@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kantor_virtual.access import public
 from kantor_virtual.errors import Refused
+from kantor_virtual.pickers import matches
 from layanan_publik.catalogue_forms import (
     CatalogueSearchForm,
     DocumentForm,
@@ -50,7 +51,8 @@ from layanan_publik.services.catalogue import (
     update_field,
 )
 from organisasi.models import Opd
-from organisasi.selectors import holders_of, opds_administered_by
+from organisasi.pickers import POSITIONS
+from organisasi.selectors import holders_of, opds_administered_by, open_positions
 from persuratan.views import chosen_opd
 
 # ── Public pages ─────────────────────────────────────────────────────────────────────────────────
@@ -148,6 +150,15 @@ def service_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Layanan “{service.name}” dibuat. Tambahkan isian dan dokumennya.")
             return redirect("layanan:edit", pk=service.pk)
     return render(request, "layanan_publik/catalogue/service_form.html", {"opd": opd, "form": form})
+
+
+@login_required
+@require_GET
+def positions(request: HttpRequest) -> HttpResponse:
+    """The service form's addressee picker as the admin types: open positions of an OPD whose services
+    they keep (`?opd=`); any other OPD is a 403, as on the service pages."""
+    opd = chosen_opd(request, opds_administered_by(user=request.user))
+    return matches(request, source=POSITIONS, among=open_positions(on=timezone.localdate()).filter(opd=opd))
 
 
 @dataclass(frozen=True)

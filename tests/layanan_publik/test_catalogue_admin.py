@@ -122,7 +122,7 @@ def test_a_new_service_starts_addressed_to_the_head_and_opens_for_its_questions(
 ):
     client.force_login(dinsos_admin)
     form = client.get(reverse("layanan:create")).content.decode()
-    assert f'<option value="{dinsos_head.pk}" selected>' in form
+    assert f'name="addressee" value="{dinsos_head.pk}" checked' in form
 
     data = _service_post(
         Service(
