@@ -4,7 +4,7 @@ letter page shows of both. Callers check first that the user may read the letter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from disposisi.models import FollowUp, FollowUpFile
@@ -183,18 +183,23 @@ def dispose_targets(*, user: User, item: InboxItem) -> list[Position]:
     today = timezone.localdate()
     if not _may_dispose_from(user=user, item=item, on=today):
         return []
-    rows = list(
-        Position.objects.filter(Q(parent_id=item.position_id) | Q(parent__parent_id=item.position_id))
-        .select_related("opd")
-        .order_by("order", "name", "id")
+    by_order = ("order", "name", "id")
+    children = list(
+        Position.objects.filter(parent_id=item.position_id).select_related("opd").order_by(*by_order)
     )
-    children: dict[int, list[Position]] = {}
-    for position in rows:
-        children.setdefault(position.parent_id, []).append(position)
-    direct = []
-    for first in children.get(item.position_id, []):
-        seconds = [] if first.is_open_on(today) else children.get(first.pk, [])
-        direct += [position for position in [first, *seconds] if position.is_open_on(today)]
+    closed = [child.pk for child in children if not child.is_open_on(today)]
+    below_closed: dict[int, list[Position]] = {}
+    if closed:
+        for position in (
+            Position.objects.filter(parent_id__in=closed).select_related("opd").order_by(*by_order)
+        ):
+            below_closed.setdefault(position.parent_id, []).append(position)
+    direct = [
+        position
+        for child in children
+        for position in [child, *below_closed.get(child.pk, [])]
+        if position.is_open_on(today)
+    ]
     disposed = set(
         InboxItem.objects.filter(
             parent=item, reason=InboxItem.Reason.DISPOSITION, status__in=InboxItem.OPEN_STATUSES

@@ -1,7 +1,9 @@
 """Form pieces every app uses: Bootstrap styling and the browser's date picker."""
 
 from django import forms
-from django.forms.utils import ErrorDict
+from django.forms.utils import ErrorDict, flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from kantor_virtual.files import ALLOWED_TYPES, check_upload
 from kantor_virtual.pickers import Picker, searching
@@ -14,6 +16,28 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+SELECTED = mark_safe(" selected")
+
+
+class LongSelect(forms.Select):
+    """A select of a hundred options or more (the classification codes), drawn in one pass: Django's
+    context per option costs more than the rest of a form."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(choice), SELECTED if str(choice) in chosen else "", label)
+                for choice, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
 
 
 class StyledForm(forms.Form):

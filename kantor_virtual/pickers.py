@@ -17,7 +17,8 @@ from typing import Protocol
 from django import forms
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 SEARCH_BUTTON = "_cari"  # the name of every "Cari" button: a post carrying it asks for matches only
 SEARCH_BOX_SUFFIX = "_cari"  # the search box of field `x` is `x_cari`
@@ -28,6 +29,31 @@ class PickerOption:
     value: str
     label: str
     detail: str = ""
+
+
+def options_html(options: Sequence[PickerOption], *, name: str = "", multiple: bool = False) -> SafeString:
+    """The options as list items: with a box to tick named `name` for the page without script, or as
+    text for kv/picker.js to list. Written here, not in a template included once per option: a page
+    draws a dozen pickers."""
+    kind = "checkbox" if multiple else "radio"
+    items = []
+    for option in options:
+        text = format_html('<span class="picker-label">{}</span>', option.label)
+        if option.detail:
+            text += format_html(' <small class="picker-detail text-body-secondary">{}</small>', option.detail)
+        if name:
+            text = format_html(
+                '<label class="form-check-label"><input class="form-check-input me-1" type="{}" name="{}" '
+                'value="{}">{}</label>',
+                kind,
+                name,
+                option.value,
+                text,
+            )
+        items.append(
+            format_html('<li data-value="{}" data-label="{}">{}</li>', option.value, option.label, text)
+        )
+    return mark_safe("".join(items))  # each item escaped by format_html above
 
 
 class PickerSource(Protocol):
@@ -83,30 +109,37 @@ class Picker(forms.Widget):
         context["picker"] = {
             "attrs": {key: value for key, value in attributes.items() if key.startswith("hx-")},
             "box_attrs": {key: value for key, value in attributes.items() if not key.startswith("hx-")},
-            **self._offered(context["widget"]["value"]),
+            **self._offered(name, context["widget"]["value"]),
         }
         return context
 
-    def _offered(self, values: list[str]) -> dict:
+    def _offered(self, name: str, values: list[str]) -> dict:
         """What is chosen, and the boxes to tick next: the matches of what was typed, or the
-        suggestions. Each object is named once, in one pass of the source (a constant number of
-        queries whatever the scope)."""
-        scope = self.source.prepared(self.choices.queryset)
-        ids = [int(value) for value in values if value.isdigit()]
-        chosen_objects = {obj.pk: obj for obj in scope.filter(pk__in=ids)} if ids else {}
-        chosen = [chosen_objects[pk] for pk in dict.fromkeys(ids) if pk in chosen_objects]
-        if self.query.strip():
+        suggestions. The chosen and the suggested are read in one query, within what may be chosen,
+        and the matches in one more: a constant number whatever the scope."""
+        scope = self.choices.queryset
+        chosen_ids = list(dict.fromkeys(int(value) for value in values if value.isdigit()))
+        searching = bool(self.query.strip())
+        if searching:
+            suggested_ids = []
+        elif isinstance(self.suggested, QuerySet):
+            suggested_ids = list(self.suggested.values_list("pk", flat=True))
+        else:
+            suggested_ids = [obj.pk for obj in self.suggested]
+        wanted = chosen_ids + suggested_ids
+        rows = {obj.pk: obj for obj in self.source.prepared(scope.filter(pk__in=wanted))} if wanted else {}
+        chosen = [rows[pk] for pk in chosen_ids if pk in rows]
+        if searching:
             among = self.among if self.among is not None else scope
             offered = self.source.search(query=self.query, among=among)
-        elif isinstance(self.suggested, QuerySet):
-            offered = list(self.source.prepared(self.suggested))
         else:
-            offered = list(self.suggested)
-        offered = [obj for obj in offered if obj.pk not in chosen_objects]
+            offered = [rows[pk] for pk in dict.fromkeys(suggested_ids) if pk in rows]
+        offered = [obj for obj in offered if obj.pk not in set(chosen_ids)]
         named = self.source.options([*chosen, *offered])
         return {
             "chosen": named[: len(chosen)],
             "offered": named[len(chosen) :],
+            "offered_html": options_html(named[len(chosen) :], name=name, multiple=self.multiple),
             "query": self.query,
             "searched": bool(self.query.strip()),
             "multiple": self.multiple,
@@ -146,5 +179,4 @@ def matches(request: HttpRequest, *, source: PickerSource, among: QuerySet) -> H
     search box's own name, `<field>_cari`), found only among what this user may choose."""
     query = next((value for key, value in request.GET.items() if key.endswith(SEARCH_BOX_SUFFIX)), "")
     found = source.search(query=query, among=among) if query.strip() else []
-    context = {"options": source.options(found), "query": query, "source": source}
-    return render(request, "kantor_virtual/_picker_matches.html", context)
+    return HttpResponse(options_html(source.options(found)))

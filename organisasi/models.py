@@ -182,6 +182,9 @@ class Position(models.Model):
     # Kept by the database's triggers (migration 0006) whatever writes the rows, and each night for
     # holders whose dates began or ended (organisasi.tasks.refresh_position_search).
     search_terms = models.TextField(default="", editable=False)
+    # Who acts for it today as a picker names them ("Hendra Siregar, Plt. Gita Permata"), kept with the
+    # search terms by the same triggers, so that a list of positions costs no query per holder.
+    holder_names = models.TextField(default="", editable=False)
     search = models.GeneratedField(
         expression=SearchVector("name", weight="A", config=POSITION_SEARCH_CONFIG)
         + SearchVector("search_terms", weight="B", config=POSITION_SEARCH_CONFIG),
@@ -203,6 +206,8 @@ class Position(models.Model):
         ]
         indexes = [
             models.Index(fields=["parent"], name="position_parent"),
+            # The heads of OPDs, whom letters across the province are offered to before any typing.
+            models.Index(fields=["opd"], condition=Q(heads_opd=True), name="position_heads"),
             GinIndex(fields=["search"], name="position_search"),
         ]
 

@@ -5,12 +5,14 @@ from collections.abc import Sequence
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from kantor_virtual.pickers import PickerField, PickerOption
 from organisasi.models import Position, User
 from organisasi.org_chart_selectors import people_matching
-from organisasi.selectors import holders_of, search_positions
+from organisasi.selectors import search_positions
+
+# What an option of a position reads: nothing else of the row travels.
+_NAMED_BY = ("name", "holder_names", "opd", "opd__name", "opd__short_name", "unit", "unit__name")
 
 
 class PositionSource:
@@ -18,26 +20,24 @@ class PositionSource:
     placeholder = "Ketik jabatan, unit, OPD atau nama pejabat"
 
     def search(self, *, query: str, among: QuerySet[Position]) -> list[Position]:
-        return search_positions(query=query, among=among)
+        return search_positions(query=query, among=self.prepared(among))
 
     def prepared(self, rows: QuerySet[Position]) -> QuerySet[Position]:
-        return rows.select_related("opd", "unit")
+        return rows.select_related("opd", "unit").only(*_NAMED_BY)
 
     def options(self, objects: Sequence[Position]) -> list[PickerOption]:
-        """The position with its OPD, then its unit and who holds it today (one query for all)."""
-        holders = holders_of(position_ids=[position.pk for position in objects], on=timezone.localdate())
-        options = []
-        for position in objects:
-            names = ", ".join(user.full_name for user in holders.get(position.pk, []))
-            detail = " · ".join(part for part in (position.unit.name if position.unit else "", names) if part)
-            options.append(
-                PickerOption(
-                    value=str(position.pk),
-                    label=f"{position.name} — {position.opd.short_name or position.opd.name}",
-                    detail=detail or "belum ada pejabat",
+        """The position with its OPD, then its unit and who holds it today (kept on the row)."""
+        return [
+            PickerOption(
+                value=str(position.pk),
+                label=f"{position.name} — {position.opd.short_name or position.opd.name}",
+                detail=" · ".join(
+                    part for part in (position.unit and position.unit.name, position.holder_names) if part
                 )
+                or "belum ada pejabat",
             )
-        return options
+            for position in objects
+        ]
 
 
 class PersonSource:

@@ -170,7 +170,12 @@ def holders_of(*, position_ids: Iterable[int], on: date) -> dict[int, list[User]
 
 def superiors_of(position: Position) -> list[Position]:
     """The positions above `position`, nearest first, up to the top of the tree (the Gubernur), in
-    one query. The tree crosses OPDs: a Kepala Dinas answers to an Asisten of the Setda."""
+    one query, read once per request. The tree crosses OPDs: a Kepala Dinas answers to an Asisten
+    of the Setda."""
+    return remembered(("superiors_of", position.pk), lambda: _walk_up(position.pk))
+
+
+def _walk_up(position_id: int) -> list[Position]:
     table = Position._meta.db_table
     rows = Position.objects.raw(
         f"""
@@ -182,7 +187,7 @@ def superiors_of(position: Position) -> list[Position]:
         )
         SELECT p.* FROM up JOIN {table} p ON p.id = up.id ORDER BY up.depth
         """,
-        [position.pk],
+        [position_id],
     )
     return list(rows)
 
@@ -244,7 +249,9 @@ def leading_positions(*, opd: Opd, on: date) -> QuerySet[Position]:
     return (
         open_positions(on=on)
         .filter(opd=opd)
-        .filter(Q(heads_opd=True) | Q(parent__heads_opd=True, parent__opd=opd))
+        .filter(
+            Q(heads_opd=True) | Q(parent__in=Position.objects.filter(opd=opd, heads_opd=True).values("pk"))
+        )
         .order_by("-heads_opd", "order", "name", "pk")[:PICKER_ROWS]
     )
 
@@ -289,6 +296,7 @@ def search_positions(*, query: str, among: QuerySet[Position], limit: int = PICK
         among.filter(search=typed)
         .annotate(relevance=SearchRank(F("search"), typed))
         .select_related("opd", "unit")
+        .defer("search", "search_terms")  # what it is found by, never shown
         .order_by("-relevance", "-heads_opd", "name", "id")
     )
     return list(found[:limit])

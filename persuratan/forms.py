@@ -7,7 +7,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from kantor_virtual.forms import DateInput, MultipleFileField, StyledForm
+from kantor_virtual.forms import DateInput, LongSelect, MultipleFileField, StyledForm
 from organisasi.models import Opd, Position, User
 from organisasi.org_chart_selectors import active_staff
 from organisasi.pickers import PersonPicker, PositionsPicker
@@ -40,6 +40,7 @@ class LetterMetadataForm(StyledForm):
         label="Kode klasifikasi",
         queryset=Classification.objects.filter(active=True).order_by("code"),
         empty_label="— pilih kode klasifikasi —",
+        widget=LongSelect,
     )
     attachment_count = forms.IntegerField(label="Jumlah lampiran", min_value=0, max_value=999, initial=0)
 

@@ -74,9 +74,20 @@ class _LawfulSuperiorField(_NamesItsOpd, forms.ModelChoiceField):
 
 
 RECENT_ADDRESSEES = 10
-
-
 MAX_REVIEWERS = 5
+
+
+class _ReviewChainField(PositionsPicker):
+    """The paraf chain in the order its positions were chosen (shown, and posted, top first)."""
+
+    def clean(self, value) -> list[Position]:
+        posted = [str(item) for item in value or []]
+        if len(set(posted)) < len(posted):
+            raise forms.ValidationError("Satu jabatan cukup sekali dalam rantai paraf.")
+        if len(posted) > MAX_REVIEWERS:
+            raise forms.ValidationError(f"Rantai paraf paling banyak {MAX_REVIEWERS} jabatan.")
+        found = {str(position.pk): position for position in super().clean(value)}
+        return [found[item] for item in posted]
 
 
 class DraftForm(LetterMetadataForm):
@@ -111,6 +122,13 @@ class DraftForm(LetterMetadataForm):
     external_address = forms.CharField(label="Alamat", max_length=255, required=False)
     external_email = forms.EmailField(label="Surel", required=False)
     copies = PositionsPicker(label="Tembusan", queryset=Position.objects.none(), required=False)
+    reviewers = _ReviewChainField(
+        label="Pemaraf",
+        queryset=Position.objects.none(),
+        required=False,
+        help_text="Berurutan dari atas: pemaraf pertama memaraf lebih dulu. Untuk mengubah urutan, hapus "
+        "lalu tambahkan lagi.",
+    )
     body = BodyField(
         help_text="Paragraf, huruf tebal/miring, daftar dan tabel sederhana dipertahankan. "
         "Penanda seperti ${nomor} dan ${tanggal} terisi saat surat ditandatangani."
@@ -176,15 +194,10 @@ class DraftForm(LetterMetadataForm):
         signer = self._chosen_signer(positions, default=head)
         self._offer_lawful_signatures(positions, signer)
         proposed = propose_review_chain(drafter_position=position, signer_position=signer) if signer else []
-        # One picker per step, so the order on screen is the paraf order; the proposal fills the first ones.
-        for step in range(1, MAX_REVIEWERS + 1):
-            reviewer = self.fields[f"reviewer_{step}"] = PositionPicker(
-                label=f"Pemaraf ke-{step}",
-                queryset=positions,
-                required=False,
-                initial=proposed[step - 1].pk if step <= len(proposed) else None,
-            )
-            reviewer.offer(search_url=search_url, suggested=chain)
+        reviewers = self.fields["reviewers"]
+        reviewers.queryset = positions
+        reviewers.initial = [reviewer.pk for reviewer in proposed]
+        reviewers.offer(search_url=search_url, suggested=chain)
 
     def _chosen(self, name: str) -> str:
         """The value of a field as the person left it: posted, or asked for by the page."""
@@ -239,16 +252,9 @@ class DraftForm(LetterMetadataForm):
         # A new signer means a new proposal of the paraf chain.
         fields["signer_position"].widget.attrs["hx-vals"] = '{"paraf": "1"}'
 
-    def reviewer_fields(self) -> list[forms.BoundField]:
-        return [self[f"reviewer_{step}"] for step in range(1, MAX_REVIEWERS + 1)]
-
     def clean(self):
         cleaned = super().clean()
-        chain = [cleaned.get(f"reviewer_{step}") for step in range(1, MAX_REVIEWERS + 1)]
-        cleaned["reviewers"] = [position for position in chain if position is not None]
-        if len(set(cleaned["reviewers"])) < len(cleaned["reviewers"]):
-            self.add_error(None, "Satu jabatan cukup sekali dalam rantai paraf.")
-        if cleaned.get("signer_position") in cleaned["reviewers"]:
+        if cleaned.get("signer_position") in cleaned.get("reviewers", []):
             self.add_error(None, "Penanda tangan tidak perlu memaraf; hapus jabatannya dari rantai paraf.")
         external = any(cleaned.get(f"external_{part}") for part in ("institution", "address", "email"))
         if external and not cleaned.get("external_name"):

@@ -45,13 +45,18 @@ def recent_addressees(*, drafter: User, limit: int) -> list[Position]:
     """The positions the drafter's latest letters went to, latest first, each once: who they write to
     again. It reads the recipients of at most `limit` letters (the drafter's index), however many
     letters they wrote."""
-    latest = OutgoingLetter.objects.filter(drafter=drafter).order_by("-created_at").values("pk")[:limit]
+    latest = list(
+        OutgoingLetter.objects.filter(drafter=drafter)
+        .order_by("-created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
     recipients = (
-        OutgoingRecipient.objects.filter(letter_id__in=Subquery(latest), position__isnull=False)
+        OutgoingRecipient.objects.filter(letter_id__in=latest, position__isnull=False)
         .exclude(position__closed_on__lte=timezone.localdate())
         .select_related("position__opd", "position__unit")
-        .order_by("-letter__created_at", "pk")
     )
+    order = {pk: index for index, pk in enumerate(latest)}
+    recipients = sorted(recipients, key=lambda recipient: (order[recipient.letter_id], recipient.pk))
     found: dict[int, Position] = {}
     for recipient in recipients:
         found.setdefault(recipient.position_id, recipient.position)

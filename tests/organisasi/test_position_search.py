@@ -1,6 +1,8 @@
 """Finding a position by typing: its name, unit, OPD or today's holder, every word as the start of a
 word, within the positions a picker offers; the terms follow every change, whatever writes it."""
 
+from datetime import timedelta
+
 import pytest
 
 from organisasi.models import Assignment, Opd, Position, Unit, User
@@ -96,3 +98,37 @@ def test_the_nightly_refresh_finds_a_holder_whose_dates_began_today(province, ma
     assert refresh_position_search(on=today) == 1 and found("salim") == [province["prakom"].pk], (
         "twice: the same"
     )
+
+
+def holders(position) -> str:
+    return Position.objects.values_list("holder_names", flat=True).get(pk=position.pk)
+
+
+def test_each_position_keeps_its_holders_today_as_pickers_name_them(province, make_user, today):
+    assert holders(province["kadis"]) == "Hendra Siregar"
+    assert holders(province["prakom"]) == ""
+
+    plt = make_user(acts_for=province["kadis"], full_name="Gita Permata")
+    assert holders(province["kadis"]) == "Hendra Siregar, Plt. Gita Permata", "the definitive holder first"
+
+    User.objects.filter(pk=plt.pk).update(full_name="Gita Permata Sari")
+    assert holders(province["kadis"]) == "Hendra Siregar, Plt. Gita Permata Sari"
+
+    User.objects.filter(full_name="Hendra Siregar").update(is_active=False)
+    assert holders(province["kadis"]) == "Plt. Gita Permata Sari", "an account switched off holds nothing"
+
+    Assignment.objects.filter(user=plt).update(end=today - timedelta(days=1))
+    assert holders(province["kadis"]) == ""
+
+
+def test_the_nightly_refresh_names_a_holder_whose_dates_ended_yesterday(province, make_user, today):
+    gone = make_user(acts_for=province["prakom"], full_name="Rudi Hartono", kind=Assignment.Kind.PLH)
+    assert holders(province["prakom"]) == "Plh. Rudi Hartono"
+    Assignment.objects.filter(user=gone).update(
+        start=today - timedelta(days=3), end=today - timedelta(days=1)
+    )
+    # As the row stood last night, when the assignment still ran: a date passing writes nothing.
+    Position.objects.filter(pk=province["prakom"].pk).update(holder_names="Plh. Rudi Hartono")
+
+    assert refresh_position_search(on=today) == 1
+    assert holders(province["prakom"]) == ""

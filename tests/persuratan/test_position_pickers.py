@@ -169,7 +169,7 @@ def test_an_on_behalf_position_the_signing_rules_forbid_is_refused_when_posted_b
             signer_position=str(chain["sekdis"].pk),
             signing_mode=SigningMode.ON_BEHALF,
             on_behalf_of=str(chain["other_head"].pk),
-            reviewer_1=str(chain["kabid"].pk),
+            reviewers=[str(chain["kabid"].pk)],
         ),
     )
     assert response.status_code == 200 and not OutgoingLetter.objects.exists()
