@@ -7,7 +7,7 @@ from arsip.models import Berkas, Record
 from arsip.search import ArchiveFilters
 from arsip.selectors import RegisterFilters, berkas_choices
 from arsip.services.filing import NewBerkas
-from kantor_virtual.forms import StyledForm
+from kantor_virtual.forms import LongSelect, StyledForm
 from organisasi.models import Opd, Unit
 from persuratan.models import IncomingLetter, OutgoingLetter
 from persuratan.search_forms import SearchForm, validate_classification_code
@@ -83,6 +83,7 @@ class FilingForm(StyledForm):
         required=False,
         queryset=Berkas.objects.none(),
         empty_label="— Buka berkas baru —",
+        widget=LongSelect,
         help_text="Berkas tahun ini dan tahun lalu; kodenya harus sama dengan kode surat yang dipilih.",
     )
     uraian = forms.CharField(

@@ -24,7 +24,9 @@ from persuratan.outgoing_selectors import outgoing_letters_visible_to
 from persuratan.selectors import classification_ids, letters_visible_to
 
 PAGE_SIZE = 50
-FILING_LIMIT = 100  # letters waiting to be filed shown at once; the classification filter narrows them
+FILING_LIMIT = (
+    50  # letters of each kind waiting to be filed shown at once; the classification filter narrows them
+)
 # What a list, an export or a berita acara shows instead of the title (the perihal) of a rahasia or
 # sangat rahasia record to someone who may not read its letter.
 WITHHELD_TITLE = "[rahasia]"
@@ -140,6 +142,12 @@ def signed_outgoing() -> QuerySet[OutgoingLetter]:
 class FilingCandidates:
     incoming: list[IncomingLetter]
     outgoing: list[OutgoingLetter]
+    limit: int = FILING_LIMIT
+
+    @property
+    def cut_short(self) -> bool:
+        """Whether more letters wait than are shown: the page says how to reach them."""
+        return self.limit in (len(self.incoming), len(self.outgoing))
 
 
 def letters_to_file(*, user: User, opd: Opd, classification: str = "") -> FilingCandidates:

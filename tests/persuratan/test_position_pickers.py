@@ -197,7 +197,7 @@ def test_recent_addressees_are_offered_first_to_receive(
 
 
 @pytest.fixture
-def desk(client, opd, other_opd, make_position, make_operator):
+def desk(client, opd, other_opd, make_position, make_operator, classification):
     kadis = make_position(name="Kepala Dinas", heads_opd=True)
     kabid = make_position(name="Kepala Bidang Aplikasi", parent=kadis)
     kasi = make_position(name="Kepala Seksi Persandian", parent=kabid)
