@@ -176,23 +176,20 @@ def dispose_targets(*, user: User, item: InboxItem) -> list[Position]:
     """The positions right below this node, in the tree's order: whom a disposition usually goes to,
     offered as boxes to tick (deeper positions are found by typing, dispose_candidates).
 
-    Each carries `holder_names`, and `already_disposed` when an open disposition from this node
-    already reaches it. A closed position is skipped, but the open positions right under it take its
+    Each carries `already_disposed` when an open disposition from this node already reaches it (and,
+    as every position, `holder_names`). A closed position is skipped, but the open positions right under it take its
     place. Empty when the user does not act for the node or it is closed.
     """
     today = timezone.localdate()
     if not _may_dispose_from(user=user, item=item, on=today):
         return []
     by_order = ("order", "name", "id")
-    children = list(
-        Position.objects.filter(parent_id=item.position_id).select_related("opd").order_by(*by_order)
-    )
+    rows = Position.objects.select_related("opd").defer("search", "search_terms").order_by(*by_order)
+    children = list(rows.filter(parent_id=item.position_id))
     closed = [child.pk for child in children if not child.is_open_on(today)]
     below_closed: dict[int, list[Position]] = {}
     if closed:
-        for position in (
-            Position.objects.filter(parent_id__in=closed).select_related("opd").order_by(*by_order)
-        ):
+        for position in rows.filter(parent_id__in=closed):
             below_closed.setdefault(position.parent_id, []).append(position)
     direct = [
         position
@@ -205,9 +202,7 @@ def dispose_targets(*, user: User, item: InboxItem) -> list[Position]:
             parent=item, reason=InboxItem.Reason.DISPOSITION, status__in=InboxItem.OPEN_STATUSES
         ).values_list("position_id", flat=True)
     )
-    holders = holders_of(position_ids=[position.pk for position in direct], on=today)
     for position in direct:
-        position.holder_names = [str(user) for user in holders.get(position.pk, [])]
         position.already_disposed = position.pk in disposed
     return direct
 

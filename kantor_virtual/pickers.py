@@ -79,7 +79,7 @@ class Picker(forms.Widget):
         self.source = source
         self.multiple = multiple
         self.search_url = ""
-        self.suggested: Sequence[Model] = ()
+        self.suggested: Sequence[Model | int] | QuerySet = ()  # rows or their ids, or a query
         self.among: QuerySet | None = None  # where typing searches; the field's queryset when None
         self.query = ""  # typed in the search box of a form posted with "Cari"
         self.optional = False
@@ -115,23 +115,22 @@ class Picker(forms.Widget):
 
     def _offered(self, name: str, values: list[str]) -> dict:
         """What is chosen, and the boxes to tick next: the matches of what was typed, or the
-        suggestions. The chosen and the suggested are read in one query, within what may be chosen,
-        and the matches in one more: a constant number whatever the scope."""
+        suggestions. The chosen are read within what may be chosen, together with suggestions given
+        as rows (a query's own suggestions are read as they are, in their order), and the matches in
+        one more query: a constant number whatever the scope."""
         scope = self.choices.queryset
         chosen_ids = list(dict.fromkeys(int(value) for value in values if value.isdigit()))
         searching = bool(self.query.strip())
-        if searching:
-            suggested_ids = []
-        elif isinstance(self.suggested, QuerySet):
-            suggested_ids = list(self.suggested.values_list("pk", flat=True))
-        else:
-            suggested_ids = [obj.pk for obj in self.suggested]
+        given = isinstance(self.suggested, QuerySet) and not searching  # read as it is, in its order
+        suggested_ids = [] if searching or given else [getattr(row, "pk", row) for row in self.suggested]
         wanted = chosen_ids + suggested_ids
         rows = {obj.pk: obj for obj in self.source.prepared(scope.filter(pk__in=wanted))} if wanted else {}
         chosen = [rows[pk] for pk in chosen_ids if pk in rows]
         if searching:
             among = self.among if self.among is not None else scope
             offered = self.source.search(query=self.query, among=among)
+        elif given:
+            offered = list(self.source.prepared(self.suggested))
         else:
             offered = [rows[pk] for pk in dict.fromkeys(suggested_ids) if pk in rows]
         offered = [obj for obj in offered if obj.pk not in set(chosen_ids)]

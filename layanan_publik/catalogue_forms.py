@@ -13,7 +13,7 @@ from layanan_publik.services.catalogue import DEFAULT_COMPLAINT_CHANNEL, Service
 from organisasi.models import Opd, Position
 from organisasi.pickers import PositionPicker
 from organisasi.selectors import leading_positions, open_positions
-from persuratan.models import Classification
+from persuratan.forms import ClassificationField
 
 
 def _text_area(rows: int) -> forms.Textarea:
@@ -69,11 +69,7 @@ class ServiceForm(StyledForm):
     legal_basis = forms.CharField(
         label="Dasar hukum", required=False, widget=_text_area(3), help_text="Satu peraturan per baris."
     )
-    classification = forms.ModelChoiceField(
-        label="Kode klasifikasi surat permohonan",
-        queryset=Classification.objects.filter(active=True).order_by("code"),
-        empty_label="— pilih kode klasifikasi —",
-    )
+    classification = ClassificationField(label="Kode klasifikasi surat permohonan")
     addressee = PositionPicker(
         label="Jabatan penerima permohonan",
         queryset=Position.objects.none(),

@@ -4,7 +4,6 @@ import re
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,15 +38,11 @@ def _parent_picker(label: str) -> PositionPicker:
 
 def _offer_parents(field: PositionPicker, *, opd: Opd, search_url: str, current: int | None) -> None:
     """Before any typing: the current superior, then the OPD's head and the positions right below it,
-    among those that may be chosen (a moving position's own subordinates never are)."""
-    leading = leading_positions(opd=opd, on=timezone.localdate()).values("pk")
-    order = ["-heads_opd", "order", "name", "pk"]
-    if current is None:
-        suggested = field.queryset.filter(pk__in=leading).order_by(*order)
-    else:
-        current_first = Case(When(pk=current, then=Value(0)), default=Value(1))
-        suggested = field.queryset.filter(Q(pk__in=leading) | Q(pk=current)).order_by(current_first, *order)
-    field.offer(search_url=search_url, suggested=suggested[:PICKER_ROWS])
+    among those that may be chosen (the picker keeps only those: a moving position's own
+    subordinates never are)."""
+    leading = [position.pk for position in leading_positions(opd=opd, on=timezone.localdate())]
+    first = [current] if current is not None else []
+    field.offer(search_url=search_url, suggested=[*first, *leading][:PICKER_ROWS])
 
 
 def _as_id(value) -> int | None:

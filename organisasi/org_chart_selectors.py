@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import connection
 from django.db.models import F, Q, QuerySet, Value
 from django.utils import timezone
 
 from kantor_virtual.pagination import Cursor
 from organisasi.models import Assignment, Opd, Position, Unit, User
 from organisasi.people_selectors import Row
-from organisasi.selectors import is_admin
+from organisasi.selectors import is_admin, positions_below
 
 # Positions of other OPDs that may head a position of this one: the province-level chain
 # (Gubernur, Sekda, Asisten), i.e. struktural posts at the top of the tree or of eselon I–II.a.
@@ -87,24 +86,6 @@ def past_assignments(*, position: Position, on: date, limit: int = 20) -> list[A
     )
 
 
-def descendant_ids(*, position: Position) -> set[int]:
-    """`position` and every position under it, in one recursive query."""
-    table = Position._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH RECURSIVE below(id) AS (
-                SELECT id FROM {table} WHERE id = %s
-                UNION
-                SELECT p.id FROM {table} p JOIN below b ON p.parent_id = b.id
-            )
-            SELECT id FROM below
-            """,
-            [position.pk],
-        )
-        return {row[0] for row in cursor.fetchall()}
-
-
 def parent_choices(*, opd: Opd, moving: Position | None = None) -> QuerySet[Position]:
     """Open positions that may be the superior of a position of `opd`: its own, plus the province-level
     chain of other OPDs. When moving a position, it and its subordinates are left out."""
@@ -119,7 +100,7 @@ def parent_choices(*, opd: Opd, moving: Position | None = None) -> QuerySet[Posi
         .order_by("opd__name", "order", "name")
     )
     if moving is not None:
-        choices = choices.exclude(pk__in=descendant_ids(position=moving))
+        choices = choices.exclude(pk=moving.pk).exclude(pk__in=positions_below(position_id=moving.pk))
     return choices
 
 

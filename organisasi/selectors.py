@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -246,12 +246,13 @@ def open_positions(*, on: date) -> QuerySet[Position]:
 
 def leading_positions(*, opd: Opd, on: date) -> QuerySet[Position]:
     """The OPD's head and the positions right below it, head first: where its letters usually go."""
+    # The head found once (its partial index), then it and its children by the primary key and the
+    # parent index, not by reading every position of the OPD.
+    head = Subquery(open_positions(on=on).filter(opd=opd, heads_opd=True).values("pk")[:1])
     return (
         open_positions(on=on)
         .filter(opd=opd)
-        .filter(
-            Q(heads_opd=True) | Q(parent__in=Position.objects.filter(opd=opd, heads_opd=True).values("pk"))
-        )
+        .filter(Q(pk=head) | Q(parent_id=head))
         .order_by("-heads_opd", "order", "name", "pk")[:PICKER_ROWS]
     )
 

@@ -4,6 +4,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +26,27 @@ from persuratan.selectors import InboxFilters
 from persuratan.services import LetterDetails, Sender
 
 
+class _CodesAndNames(ModelChoiceIterator):
+    """The codes as (id, "code — name") pairs read straight from the rows: no model per code."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, code, name in self.queryset.values_list("pk", "code", "name"):
+            yield (pk, f"{code} — {name}")
+
+
+class ClassificationField(forms.ModelChoiceField):
+    """An active classification code, chosen from the hundred or so of the province's scheme."""
+
+    iterator = _CodesAndNames
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("empty_label", "— pilih kode klasifikasi —")
+        queryset = Classification.objects.filter(active=True).order_by("code")
+        super().__init__(queryset=queryset, widget=LongSelect, **kwargs)
+
+
 class LetterMetadataForm(StyledForm):
     """What every letter states about itself, incoming or outgoing."""
 
@@ -36,12 +58,7 @@ class LetterMetadataForm(StyledForm):
         label="Sifat", choices=SecurityClass.choices, initial=SecurityClass.ORDINARY
     )
     urgency = forms.ChoiceField(label="Derajat kecepatan", choices=Urgency.choices, initial=Urgency.NORMAL)
-    classification = forms.ModelChoiceField(
-        label="Kode klasifikasi",
-        queryset=Classification.objects.filter(active=True).order_by("code"),
-        empty_label="— pilih kode klasifikasi —",
-        widget=LongSelect,
-    )
+    classification = ClassificationField(label="Kode klasifikasi")
     attachment_count = forms.IntegerField(label="Jumlah lampiran", min_value=0, max_value=999, initial=0)
 
 

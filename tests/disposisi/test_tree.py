@@ -135,8 +135,8 @@ def test_dispose_targets_are_the_positions_right_below_in_tree_order_with_their_
 
     assert targets == [org.sekdis, org.kabid, org.kabid_stat], "the Kasi below is found by typing"
     by_id = {target.pk: target for target in targets}
-    assert by_id[org.kabid.pk].holder_names == ["Budi Santoso"]
-    assert by_id[org.kabid_stat.pk].holder_names == ["Dewi Lestari", str(plt)]
+    assert by_id[org.kabid.pk].holder_names == "Budi Santoso"
+    assert by_id[org.kabid_stat.pk].holder_names == f"Dewi Lestari, Plt. {plt.full_name}"
     assert not any(target.already_disposed for target in targets)
 
     send(org, letter, "kadis", "sekdis")
