@@ -150,6 +150,10 @@ class FilingCandidates:
         return self.limit in (len(self.incoming), len(self.outgoing))
 
 
+# What a row of the filing page shows of every letter (its perihal as `shown_subject`).
+_FILING_ROW = ("opd", "security_class", "subject", "classification__code", "classification__name")
+
+
 def letters_to_file(*, user: User, opd: Opd, classification: str = "") -> FilingCandidates:
     """The OPD's finished letters not yet filed, newest first, for its keepers, each with
     `shown_subject`: three queries (the user's grants and positions, then each kind), one more for
@@ -164,14 +168,14 @@ def letters_to_file(*, user: User, opd: Opd, classification: str = "") -> Filing
         finished_incoming()
         .filter(opd=opd)
         .select_related("classification")
-        .defer("search", "scan_text")
+        .only(*_FILING_ROW, "agenda_year", "agenda_number", "sender_name", "sender_number", "registered_at")
         .annotate(shown_subject=_withheld_unless(Exists(readable_in), narrowed=narrowed, title="subject"))
     )
     outgoing = (
         signed_outgoing()
         .filter(opd=opd)
         .select_related("classification")
-        .defer("search")
+        .only(*_FILING_ROW, "number", "signed_at")
         .annotate(shown_subject=_withheld_unless(Exists(readable_out), narrowed=narrowed, title="subject"))
     )
     if classification.strip():

@@ -15,7 +15,7 @@ from organisasi.selectors import heads_of_opds, open_positions, superiors_of
 from persuratan.forms import LetterMetadataForm
 from persuratan.letter_templates import DRAFTABLE_TYPES
 from persuratan.models import IncomingLetter, OutgoingRecipient, SecurityClass, SigningMode
-from persuratan.outgoing_selectors import recent_addressees
+from persuratan.outgoing_selectors import recent_addressee_ids
 from persuratan.services.outgoing import (
     DraftDetails,
     RecipientSpec,
@@ -180,9 +180,10 @@ class DraftForm(LetterMetadataForm):
         # the drafter's latest addressees to receive.
         chain = superiors_of(position)
         search_url = reverse("surat_keluar:positions")
-        receivers = recent_addressees(drafter=drafter, limit=RECENT_ADDRESSEES) + list(
-            heads_of_opds(on=today)
-        )
+        receivers = [
+            *recent_addressee_ids(drafter=drafter, limit=RECENT_ADDRESSEES),
+            *heads_of_opds(on=today).values_list("pk", flat=True),
+        ]
         for name in ("signer_position", "addressees", "copies"):
             self.fields[name].queryset = positions
             self.fields[name].offer(

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from kantor_virtual.pagination import Cursor
 from kantor_virtual.timeline import timeline_for
-from organisasi.models import Position, RoleGrant, User
+from organisasi.models import RoleGrant, User
 from organisasi.selectors import position_ids_for, role_scope
 from persuratan.letter_templates import DEFAULT_BODIES, DRAFTABLE_TYPES
 from persuratan.models import (
@@ -41,26 +41,22 @@ def drafts_for(*, user: User, limit: int = PAGE_SIZE) -> list[OutgoingLetter]:
     return list(_letters().filter(drafter=user).order_by("-created_at", "-id")[:limit])
 
 
-def recent_addressees(*, drafter: User, limit: int) -> list[Position]:
+def recent_addressee_ids(*, drafter: User, limit: int) -> list[int]:
     """The positions the drafter's latest letters went to, latest first, each once: who they write to
     again. It reads the recipients of at most `limit` letters (the drafter's index), however many
-    letters they wrote."""
+    letters they wrote; closed positions are left to the picker, which offers only open ones."""
     latest = list(
         OutgoingLetter.objects.filter(drafter=drafter)
         .order_by("-created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    recipients = (
-        OutgoingRecipient.objects.filter(letter_id__in=latest, position__isnull=False)
-        .exclude(position__closed_on__lte=timezone.localdate())
-        .select_related("position__opd", "position__unit")
-    )
     order = {pk: index for index, pk in enumerate(latest)}
-    recipients = sorted(recipients, key=lambda recipient: (order[recipient.letter_id], recipient.pk))
-    found: dict[int, Position] = {}
-    for recipient in recipients:
-        found.setdefault(recipient.position_id, recipient.position)
-    return list(found.values())[:limit]
+    rows = OutgoingRecipient.objects.filter(letter_id__in=latest, position__isnull=False).values_list(
+        "letter_id", "pk", "position_id"
+    )
+    return list(
+        dict.fromkeys(position for *_, position in sorted(rows, key=lambda row: (order[row[0]], row[1])))
+    )[:limit]
 
 
 def latest_round(letter: OutgoingLetter) -> int:
