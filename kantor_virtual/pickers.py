@@ -17,7 +17,7 @@ from typing import Protocol
 from django import forms
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 SEARCH_BUTTON = "_cari"  # the name of every "Cari" button: a post carrying it asks for matches only
@@ -33,27 +33,24 @@ class PickerOption:
 
 def options_html(options: Sequence[PickerOption], *, name: str = "", multiple: bool = False) -> SafeString:
     """The options as list items: with a box to tick named `name` for the page without script, or as
-    text for kv/picker.js to list. Written here, not in a template included once per option: a page
-    draws a dozen pickers."""
-    kind = "checkbox" if multiple else "radio"
+    text for kv/picker.js to list. Written here, every value escaped, not in a template included
+    once per option: a page draws several pickers of twenty options."""
+    box = (
+        f'<label class="form-check-label"><input class="form-check-input me-1" '
+        f'type="{"checkbox" if multiple else "radio"}" name="{escape(name)}" value="{{value}}">{{text}}</label>'
+        if name
+        else "{text}"
+    )
     items = []
     for option in options:
-        text = format_html('<span class="picker-label">{}</span>', option.label)
+        value, label = escape(option.value), escape(option.label)
+        text = f'<span class="picker-label">{label}</span>'
         if option.detail:
-            text += format_html(' <small class="picker-detail text-body-secondary">{}</small>', option.detail)
-        if name:
-            text = format_html(
-                '<label class="form-check-label"><input class="form-check-input me-1" type="{}" name="{}" '
-                'value="{}">{}</label>',
-                kind,
-                name,
-                option.value,
-                text,
-            )
+            text += f' <small class="picker-detail text-body-secondary">{escape(option.detail)}</small>'
         items.append(
-            format_html('<li data-value="{}" data-label="{}">{}</li>', option.value, option.label, text)
+            f'<li data-value="{value}" data-label="{label}">{box.format(value=value, text=text)}</li>'
         )
-    return mark_safe("".join(items))  # each item escaped by format_html above
+    return mark_safe("".join(items))  # every value above is escaped
 
 
 class PickerSource(Protocol):
