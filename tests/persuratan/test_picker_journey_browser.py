@@ -140,3 +140,24 @@ def test_without_javascript_the_register_searches_with_the_cari_button(
         }
     finally:
         context.close()
+
+
+def test_choosing_another_signer_asks_again_for_the_lawful_ways_and_the_paraf_chain(page: Page, office):
+    """The drafter's chain is proposed to sign and paraf; a new signer chosen in the picker brings its
+    own a.n. choices and a new paraf proposal, as the page without the picker did."""
+    log_in(page, office["programmer"])
+    page.goto("/surat-keluar/baru/?jenis=official_letter")
+    reviewers = page.locator("#id_reviewers")
+    expect(
+        reviewers.get_by_role("checkbox", name="Kepala Bidang Aplikasi Informatika", exact=False)
+    ).to_be_checked()
+    signer = page.get_by_role("combobox", name="Penandatangan")
+    signer.focus()
+    expect(page.get_by_role("option", name="Kepala Bidang Aplikasi Informatika", exact=False)).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("radio", name="Kepala Bidang Aplikasi Informatika", exact=False)).to_be_checked()
+    # The Kepala Bidang answers to the Kepala Dinas: he may sign a.n. him, and nobody parafs between.
+    expect(page.get_by_label("Cara tanda tangan").locator("option")).to_have_count(2)
+    expect(page.locator("#id_reviewers").get_by_role("checkbox")).to_have_count(0)
+    assert_accessible(page)
