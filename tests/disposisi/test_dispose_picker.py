@@ -21,6 +21,16 @@ def _search(client, item, words: str):
     return client.get(reverse("disposisi:positions", args=[item.pk]), {"more_targets_cari": words})
 
 
+def _post(client, item, today, **fields):
+    """The dispose form as sent: one instruction, three days, normal priority, and `fields`."""
+    data = {
+        "instructions": ["follow_up"],
+        "due_on": (today + timedelta(days=3)).isoformat(),
+        "priority": "normal",
+    }
+    return client.post(reverse("disposisi:dispose", args=[item.pk]), data | fields)
+
+
 def _labels(response) -> list[str]:
     return re.findall(r'data-label="([^"]*) — ', response.content.decode())
 
@@ -65,15 +75,7 @@ def test_the_answer_is_bounded_and_stable(client, letter, org, make_position, dj
 
 def test_a_deeper_position_chosen_by_typing_receives_the_disposition(client, letter, org, today):
     client.force_login(org.people["kadis"])
-    response = client.post(
-        reverse("disposisi:dispose", args=[node(letter, org.kadis).pk]),
-        {
-            "more_targets": [org.kasi.pk],
-            "instructions": ["follow_up"],
-            "due_on": (today + timedelta(days=3)).isoformat(),
-            "priority": "normal",
-        },
-    )
+    response = _post(client, node(letter, org.kadis), today, more_targets=[org.kasi.pk])
     assert response.status_code == 302
     assert [row.item.position for row in Disposition.objects.all()] == [org.kasi]
 
@@ -86,32 +88,21 @@ def test_a_position_above_posted_by_hand_as_a_deeper_target_is_refused_by_name(c
         instructions=["follow_up"],
     )
     client.force_login(org.people["kabid"])
-    response = client.post(
-        reverse("disposisi:dispose", args=[node(letter, org.kabid).pk]),
-        {
-            "more_targets": [org.sekdis.pk],
-            "instructions": ["follow_up"],
-            "due_on": (today + timedelta(days=3)).isoformat(),
-            "priority": "normal",
-        },
-    )
+    response = _post(client, node(letter, org.kabid), today, more_targets=[org.sekdis.pk])
     assert response.status_code == 200 and Disposition.objects.count() == 1
     assert "Sekretaris Dinas" in response.content.decode()
 
 
 def test_the_dispose_page_posted_with_cari_offers_the_matches_and_keeps_the_ticks(client, letter, org, today):
     client.force_login(org.people["kadis"])
-    response = client.post(
-        reverse("disposisi:dispose", args=[node(letter, org.kadis).pk]),
-        {
-            "targets": [org.kabid.pk],
-            "instructions": ["follow_up"],
-            "note": "Segera.",
-            "due_on": (today + timedelta(days=3)).isoformat(),
-            "priority": "normal",
-            "more_targets_cari": "pranata",
-            "_cari": "more_targets",
-        },
+    response = _post(
+        client,
+        node(letter, org.kadis),
+        today,
+        targets=[org.kabid.pk],
+        note="Segera.",
+        more_targets_cari="pranata",
+        _cari="more_targets",
     )
     page = response.content.decode()
     assert response.status_code == 200 and not Disposition.objects.exists()
@@ -121,14 +112,7 @@ def test_the_dispose_page_posted_with_cari_offers_the_matches_and_keeps_the_tick
 
 def test_nothing_chosen_in_either_list_is_explained(client, letter, org, today):
     client.force_login(org.people["kadis"])
-    response = client.post(
-        reverse("disposisi:dispose", args=[node(letter, org.kadis).pk]),
-        {
-            "instructions": ["follow_up"],
-            "due_on": (today + timedelta(days=3)).isoformat(),
-            "priority": "normal",
-        },
-    )
+    response = _post(client, node(letter, org.kadis), today)
     assert "Pilih sedikitnya satu jabatan tujuan disposisi." in response.content.decode()
 
 

@@ -9,6 +9,22 @@ from persuratan.services.outgoing import DraftDetails, RecipientSpec, create_dra
 PASSPHRASE = "sandi-tte-kadis"
 
 
+def draft_form_data(chain, classification, **fields) -> dict:
+    """What the draft form posts for a nota dinas to the other OPD's head; `fields` change or add."""
+    return {
+        "letter_type": "internal_memo",
+        "subject": "Rapat evaluasi SPBE",
+        "security_class": "ordinary",
+        "urgency": "normal",
+        "classification": str(classification.pk),
+        "attachment_count": "0",
+        "signer_position": str(chain["kadis"].pk),
+        "signing_mode": SigningMode.OWN,
+        "addressees": [str(chain["other_head"].pk)],
+        "body": "<p>Dengan hormat.</p>",
+    } | fields
+
+
 @pytest.fixture
 def kadis(make_position):
     return make_position(name="Kepala Dinas")

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from persuratan.models import OutgoingLetter, ReviewStep, SigningMode
+from persuratan.models import OutgoingLetter, ReviewStep
 from persuratan.services.outgoing import submit_for_review
-from tests.persuratan.conftest import PASSPHRASE
+from tests.persuratan.conftest import PASSPHRASE, draft_form_data
 from tte.services import enrol
 
 pytestmark = pytest.mark.django_db
@@ -42,27 +42,11 @@ def test_the_new_draft_form_proposes_the_superiors_as_reviewers(client, chain):
     assert "${perihal}" in form["body"].initial, "the body starts from the nota dinas template"
 
 
-def _form_data(chain, classification, **fields) -> dict:
-    """What the draft form posts for a nota dinas to the other OPD's head; `fields` change or add."""
-    return {
-        "letter_type": "internal_memo",
-        "subject": "Rapat evaluasi SPBE",
-        "security_class": "ordinary",
-        "urgency": "normal",
-        "classification": str(classification.pk),
-        "attachment_count": "0",
-        "signer_position": str(chain["kadis"].pk),
-        "signing_mode": SigningMode.OWN,
-        "addressees": [str(chain["other_head"].pk)],
-        "body": "<p>Dengan hormat.</p>",
-    } | fields
-
-
 def test_a_drafter_creates_a_draft_through_the_form(client, chain, classification):
     client.force_login(chain["staf_user"])
     response = client.post(
         reverse("surat_keluar:new"),
-        _form_data(
+        draft_form_data(
             chain,
             classification,
             addressees=[str(chain["other_head"].pk)],
@@ -88,7 +72,7 @@ def test_a_drafter_creates_a_draft_through_the_form(client, chain, classificatio
 
 def test_a_draft_without_addressees_is_refused_with_the_input_kept(client, chain, classification):
     client.force_login(chain["staf_user"])
-    response = client.post(reverse("surat_keluar:new"), _form_data(chain, classification, addressees=[]))
+    response = client.post(reverse("surat_keluar:new"), draft_form_data(chain, classification, addressees=[]))
     assert response.status_code == 200
     assert "Isi sedikitnya satu tujuan surat." in response.content.decode()
     assert response.context["form"]["subject"].value() == "Rapat evaluasi SPBE"
@@ -224,7 +208,9 @@ def test_a_chain_with_a_repeated_position_or_the_signer_is_refused(
 ):
     client.force_login(chain["staf_user"])
     chosen = [str(chain[key].pk) for key in chain_fields]
-    response = client.post(reverse("surat_keluar:new"), _form_data(chain, classification, reviewers=chosen))
+    response = client.post(
+        reverse("surat_keluar:new"), draft_form_data(chain, classification, reviewers=chosen)
+    )
     assert response.status_code == 200 and message in response.content.decode()
     assert response.context["form"]["reviewers"].value()[0] == str(chain["kabid"].pk), "input kept"
     assert not OutgoingLetter.objects.exists()

@@ -14,6 +14,7 @@ from organisasi.models import Position
 from organisasi.selectors import PICKER_ROWS
 from persuratan.models import Classification, IncomingLetter, OutgoingLetter, SigningMode
 from tests.factories import OpdFactory
+from tests.persuratan.conftest import draft_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -26,21 +27,6 @@ def _no_otp(settings):
 def _options(response) -> list[str]:
     """The labels of a picker's answer, in its order."""
     return re.findall(r'data-label="([^"]*)"', response.content.decode())
-
-
-def _draft(chain, classification, **fields) -> dict:
-    return {
-        "letter_type": "internal_memo",
-        "subject": "Rapat evaluasi SPBE",
-        "security_class": "ordinary",
-        "urgency": "normal",
-        "classification": str(classification.pk),
-        "attachment_count": "0",
-        "signer_position": str(chain["kadis"].pk),
-        "signing_mode": SigningMode.OWN,
-        "addressees": [str(chain["other_head"].pk)],
-        "body": "<p>Dengan hormat.</p>",
-    } | fields
 
 
 def _draft_page(client) -> str:
@@ -126,7 +112,7 @@ def test_a_draft_posted_with_cari_offers_the_matches_keeps_the_choices_and_saves
     client.force_login(chain["staf_user"])
     response = client.post(
         reverse("surat_keluar:new") + "?jenis=internal_memo",
-        _draft(
+        draft_form_data(
             chain,
             classification,
             addressees=[str(chain["other_head"].pk)],
@@ -150,7 +136,7 @@ def test_a_closed_position_posted_by_hand_as_signer_or_addressee_is_refused(
     Position.objects.filter(pk=chain["other_head"].pk).update(closed_on=today)
     client.force_login(chain["staf_user"])
     response = client.post(
-        reverse("surat_keluar:new") + "?jenis=internal_memo", _draft(chain, classification)
+        reverse("surat_keluar:new") + "?jenis=internal_memo", draft_form_data(chain, classification)
     )
     assert response.status_code == 200 and not OutgoingLetter.objects.exists()
     assert "Jabatan itu tidak dapat dipilih di sini" in response.content.decode()
@@ -163,7 +149,7 @@ def test_an_on_behalf_position_the_signing_rules_forbid_is_refused_when_posted_b
     client.force_login(chain["staf_user"])
     response = client.post(
         reverse("surat_keluar:new") + "?jenis=internal_memo",
-        _draft(
+        draft_form_data(
             chain,
             classification,
             signer_position=str(chain["sekdis"].pk),
@@ -184,7 +170,7 @@ def test_recent_addressees_are_offered_first_to_receive(
     client.force_login(chain["staf_user"])
     client.post(
         reverse("surat_keluar:new") + "?jenis=internal_memo",
-        _draft(chain, classification, addressees=[str(bappeda.pk)]),
+        draft_form_data(chain, classification, addressees=[str(bappeda.pk)]),
     )
     assert OutgoingLetter.objects.count() == 1
     page = _draft_page(client)
