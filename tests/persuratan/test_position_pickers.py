@@ -1,7 +1,7 @@
 """The drafting and register pages choose positions by typing: each answers only what its user may
 choose, a bounded number of rows in a stable order, with constant queries; posted without
 JavaScript ("Cari") it offers the matches and saves nothing; a position it does not offer is refused
-even when posted by hand."""
+even when posted by hand (an a.n. the signing rules forbid: test_signing_authority.py)."""
 
 import re
 
@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from organisasi.models import Position
 from organisasi.selectors import PICKER_ROWS
-from persuratan.models import Classification, IncomingLetter, OutgoingLetter, SigningMode
+from persuratan.models import Classification, IncomingLetter, OutgoingLetter
 from tests.factories import OpdFactory
 from tests.persuratan.conftest import draft_form_data
 
@@ -140,27 +140,6 @@ def test_a_closed_position_posted_by_hand_as_signer_or_addressee_is_refused(
     )
     assert response.status_code == 200 and not OutgoingLetter.objects.exists()
     assert "Jabatan itu tidak dapat dipilih di sini" in response.content.decode()
-
-
-def test_an_on_behalf_position_the_signing_rules_forbid_is_refused_when_posted_by_hand(
-    client, chain, classification
-):
-    """The Sekretaris may sign a.n. the Kepala Dinas, never a.n. the head of another OPD."""
-    client.force_login(chain["staf_user"])
-    response = client.post(
-        reverse("surat_keluar:new") + "?jenis=internal_memo",
-        draft_form_data(
-            chain,
-            classification,
-            signer_position=str(chain["sekdis"].pk),
-            signing_mode=SigningMode.ON_BEHALF,
-            on_behalf_of=str(chain["other_head"].pk),
-            reviewers=[str(chain["kabid"].pk)],
-        ),
-    )
-    assert response.status_code == 200 and not OutgoingLetter.objects.exists()
-    form = response.context["form"]
-    assert form.errors["on_behalf_of"], "the a.n. choice is refused with the signing rule's reason"
 
 
 def test_recent_addressees_are_offered_first_to_receive(
