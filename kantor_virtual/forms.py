@@ -2,7 +2,7 @@
 
 from django import forms
 from django.forms.utils import ErrorDict, flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from kantor_virtual.files import ALLOWED_TYPES, check_upload
@@ -18,26 +18,20 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-SELECTED = mark_safe(" selected")
-
-
 class LongSelect(forms.Select):
-    """A select of a hundred options or more (the classification codes), drawn in one pass: Django's
-    context per option costs more than the rest of a form."""
+    """A select of a hundred options or more (the classification codes), drawn in one pass with every
+    value and label escaped: Django's context per option costs more than the rest of a form."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(choice), SELECTED if str(choice) in chosen else "", label)
-                for choice, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{escape(choice)}"{" selected" if str(choice) in chosen else ""}>{escape(label)}</option>'
+            for choice, label in self.choices
         )
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        select = (
+            f'<select name="{escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>{options}</select>'
         )
+        return mark_safe(select)  # every value above is escaped (flatatt escapes the attributes)
 
 
 class StyledForm(forms.Form):

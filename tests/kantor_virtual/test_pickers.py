@@ -1,6 +1,7 @@
-"""A picker's options are text from the database (position names, holders' names): every piece is
-escaped, as a box to tick for the page without script and as an option for the script."""
+"""Pickers and long selects draw text from the database (position names, holders' names, codes):
+every piece is escaped, in a picker's boxes and options and in a long select's options."""
 
+from kantor_virtual.forms import LongSelect
 from kantor_virtual.pickers import PickerOption, options_html
 
 HOSTILE = PickerOption(value='7"><script>', label="Kepala <b>Bidang</b>", detail='Budi "Kecil" & <i>Co</i>')
@@ -20,3 +21,11 @@ def test_an_option_for_the_page_without_script_is_a_box_named_like_the_field():
     assert '<input class="form-check-input me-1" type="checkbox" name="copies" value="12">' in html
     assert "Sekretaris {Dinas}" in html, "braces in a name are only text"
     assert 'type="radio"' in options_html([HOSTILE], name="signer_position")
+
+
+def test_a_long_select_escapes_its_options_and_marks_the_chosen():
+    widget = LongSelect(choices=[("", "— pilih —"), ("1", "000.1 — Rapat <b>"), ('2"', "Sekretariat & Umum")])
+    html = widget.render("kode", "1", attrs={"id": "id_kode", "required": True})
+    assert '<select name="kode" id="id_kode" required>' in html
+    assert '<option value="1" selected>000.1 — Rapat &lt;b&gt;</option>' in html
+    assert '<option value="2&quot;">Sekretariat &amp; Umum</option>' in html
