@@ -117,27 +117,28 @@ class Picker(forms.Widget):
         one more query: a constant number whatever the scope."""
         scope = self.choices.queryset
         chosen_ids = list(dict.fromkeys(int(value) for value in values if value.isdigit()))
-        searching = bool(self.query.strip())
-        given = isinstance(self.suggested, QuerySet) and not searching  # read as it is, in its order
-        suggested_ids = [] if searching or given else [getattr(row, "pk", row) for row in self.suggested]
+        typed = bool(self.query.strip())
+        given = isinstance(self.suggested, QuerySet) and not typed  # read as it is, in its order
+        suggested_ids = [] if typed or given else [getattr(row, "pk", row) for row in self.suggested]
         wanted = chosen_ids + suggested_ids
         rows = {obj.pk: obj for obj in self.source.prepared(scope.filter(pk__in=wanted))} if wanted else {}
         chosen = [rows[pk] for pk in chosen_ids if pk in rows]
-        if searching:
+        if typed:
             among = self.among if self.among is not None else scope
             offered = self.source.search(query=self.query, among=among)
         elif given:
             offered = list(self.source.prepared(self.suggested))
         else:
             offered = [rows[pk] for pk in dict.fromkeys(suggested_ids) if pk in rows]
-        offered = [obj for obj in offered if obj.pk not in set(chosen_ids)]
+        taken = set(chosen_ids)
+        offered = [obj for obj in offered if obj.pk not in taken]
         named = self.source.options([*chosen, *offered])
         return {
             "chosen": named[: len(chosen)],
             "offered": named[len(chosen) :],
             "offered_html": options_html(named[len(chosen) :], name=name, multiple=self.multiple),
             "query": self.query,
-            "searched": bool(self.query.strip()),
+            "searched": typed,
             "multiple": self.multiple,
             "optional": self.optional and not self.multiple,
             "search_url": self.search_url,
@@ -156,7 +157,11 @@ class PickerField:
         self.widget.optional = not self.required
 
     def offer(
-        self, *, search_url: str, suggested: Sequence[Model] = (), among: QuerySet | None = None
+        self,
+        *,
+        search_url: str,
+        suggested: Sequence[Model | int] | QuerySet = (),
+        among: QuerySet | None = None,
     ) -> None:
         """Where typing searches (the address and, when wider or narrower than what is accepted,
         the rows), and what is suggested before any typing."""
