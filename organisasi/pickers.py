@@ -17,7 +17,7 @@ _NAMED_BY = ("name", "holder_names", "opd", "opd__name", "opd__short_name", "uni
 
 class PositionSource:
     noun = "jabatan"
-    placeholder = "Ketik jabatan, unit, OPD atau nama pejabat"
+    placeholder = "Ketik jabatan, OPD atau pejabat"
 
     def search(self, *, query: str, among: QuerySet[Position]) -> list[Position]:
         return search_positions(query=query, among=self.prepared(among))
@@ -42,7 +42,7 @@ class PositionSource:
 
 class PersonSource:
     noun = "pegawai"
-    placeholder = "Ketik NIP, nama atau alamat surel"
+    placeholder = "Ketik NIP, nama atau surel"
 
     def search(self, *, query: str, among: QuerySet[User]) -> list[User]:
         found = people_matching(query=query)
