@@ -24,9 +24,8 @@ from persuratan.outgoing_selectors import outgoing_letters_visible_to
 from persuratan.selectors import classification_ids, letters_visible_to
 
 PAGE_SIZE = 50
-FILING_LIMIT = (
-    50  # letters of each kind waiting to be filed shown at once; the classification filter narrows them
-)
+# Letters of each kind waiting to be filed shown at once; the classification filter narrows them.
+FILING_LIMIT = 50
 # What a list, an export or a berita acara shows instead of the title (the perihal) of a rahasia or
 # sangat rahasia record to someone who may not read its letter.
 WITHHELD_TITLE = "[rahasia]"

@@ -177,8 +177,8 @@ def dispose_targets(*, user: User, item: InboxItem) -> list[Position]:
     offered as boxes to tick (deeper positions are found by typing, dispose_candidates).
 
     Each carries `already_disposed` when an open disposition from this node already reaches it (and,
-    as every position, `holder_names`). A closed position is skipped, but the open positions right under it take its
-    place. Empty when the user does not act for the node or it is closed.
+    as every position, `holder_names`). A closed position is skipped, but the open positions right
+    under it take its place. Empty when the user does not act for the node or it is closed.
     """
     today = timezone.localdate()
     if not _may_dispose_from(user=user, item=item, on=today):

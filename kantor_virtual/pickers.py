@@ -78,12 +78,14 @@ class Picker(forms.Widget):
         self.search_url = ""
         self.suggested: Sequence[Model | int] | QuerySet = ()  # rows or their ids, or a query
         self.among: QuerySet | None = None  # where typing searches; the field's queryset when None
-        self.query = ""  # typed in the search box of a form posted with "Cari"
+        self.typed = ""  # in the search box of a bound form, whatever button sent it
+        self.query = ""  # the same, when the form was sent with "Cari": the words to search
         self.optional = False
 
     def value_from_datadict(self, data, files, name):
-        # Read while the bound form is drawn: the words typed before "Cari" was pressed.
-        self.query = str(data.get(f"{name}{SEARCH_BOX_SUFFIX}", "")) if searching(data) else ""
+        # Read as the bound form is cleaned and drawn.
+        self.typed = str(data.get(f"{name}{SEARCH_BOX_SUFFIX}", ""))
+        self.query = self.typed if searching(data) else ""
         if self.multiple:
             return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
         return data.get(name)

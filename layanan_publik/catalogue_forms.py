@@ -84,7 +84,7 @@ class ServiceForm(StyledForm):
         # are offered first.
         today = timezone.localdate()
         addressee = self.fields["addressee"]
-        addressee.queryset = open_positions(on=today).filter(opd=opd)
+        addressee.queryset = open_positions(on=today, opd=opd)
         addressee.offer(
             search_url=f"{reverse('layanan:positions')}?{urlencode({'opd': opd.code})}",
             suggested=leading_positions(opd=opd, on=today),

@@ -158,7 +158,7 @@ def positions(request: HttpRequest) -> HttpResponse:
     """The service form's addressee picker as the admin types: open positions of an OPD whose services
     they keep (`?opd=`); any other OPD is a 403, as on the service pages."""
     opd = chosen_opd(request, opds_administered_by(user=request.user))
-    return matches(request, source=POSITIONS, among=open_positions(on=timezone.localdate()).filter(opd=opd))
+    return matches(request, source=POSITIONS, among=open_positions(on=timezone.localdate(), opd=opd))
 
 
 @dataclass(frozen=True)

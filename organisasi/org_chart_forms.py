@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from kantor_virtual.csv_files import CsvFileField
 from kantor_virtual.forms import DateInput, StyledForm
-from kantor_virtual.pickers import SEARCH_BOX_SUFFIX
 from organisasi.models import Assignment, Opd, Position, Unit, User
 from organisasi.org_chart_selectors import active_staff, parent_choices, people_matching, units_of
 from organisasi.pickers import PersonPicker, PositionPicker
@@ -77,8 +76,6 @@ class AppointeeField(PersonPicker):
     in the search box (and the form sent without "Cari"), they must name exactly one person, as a NIP
     or a unique name (`person_typed`)."""
 
-    typed = ""  # the search box's words, handed over by the bound form
-
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("label", "Pegawai")
         kwargs.setdefault("help_text", "Ketik NIP, nama atau alamat surel, lalu pilih pegawainya.")
@@ -87,8 +84,9 @@ class AppointeeField(PersonPicker):
         super().__init__(queryset=User.objects.none(), **kwargs)
 
     def clean(self, value):
-        if value in self.empty_values and self.typed.strip():
-            return person_typed(self.typed)
+        typed = self.widget.typed.strip()
+        if value in self.empty_values and typed:
+            return person_typed(typed)
         return super().clean(value)
 
 
@@ -145,8 +143,6 @@ class AppointmentForm(StyledForm):
         user = self.fields["user"]
         user.queryset = active_staff()
         user.offer(search_url=reverse("organisasi:org_chart_people"))
-        if self.is_bound:
-            user.typed = str(self.data.get(f"{self.add_prefix('user')}{SEARCH_BOX_SUFFIX}", ""))
 
 
 class AssignDefinitiveForm(AppointmentForm):

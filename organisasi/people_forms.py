@@ -78,7 +78,7 @@ class PersonForm(StyledForm):
         # The open positions of the OPD the page is for (?opd=), found by typing; its head and those
         # right below are offered first. The service refuses one outside the OPD induk chosen.
         position = self.fields["position"]
-        position.queryset = open_positions(on=on).filter(opd=opd)
+        position.queryset = open_positions(on=on, opd=opd)
         position.offer(
             search_url=f"{reverse('organisasi:person_positions')}?{urlencode({'opd': opd.code})}",
             suggested=leading_positions(opd=opd, on=on),

@@ -239,19 +239,19 @@ def role_scope(*, user: User, role: str) -> RoleScope:
 PICKER_ROWS = 20
 
 
-def open_positions(*, on: date) -> QuerySet[Position]:
-    """The positions not closed on `on`, across the province (one installation serves one)."""
-    return Position.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+def open_positions(*, on: date, opd: Opd | None = None) -> QuerySet[Position]:
+    """The positions not closed on `on`: of `opd`, or across the province (one installation serves one)."""
+    positions = Position.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+    return positions if opd is None else positions.filter(opd=opd)
 
 
 def leading_positions(*, opd: Opd, on: date) -> QuerySet[Position]:
     """The OPD's head and the positions right below it, head first: where its letters usually go."""
     # The head found once (its partial index), then it and its children by the primary key and the
     # parent index, not by reading every position of the OPD.
-    head = Subquery(open_positions(on=on).filter(opd=opd, heads_opd=True).values("pk")[:1])
+    head = Subquery(open_positions(on=on, opd=opd).filter(heads_opd=True).values("pk")[:1])
     return (
-        open_positions(on=on)
-        .filter(opd=opd)
+        open_positions(on=on, opd=opd)
         .filter(Q(pk=head) | Q(parent_id=head))
         .order_by("-heads_opd", "order", "name", "pk")[:PICKER_ROWS]
     )
@@ -277,9 +277,7 @@ def positions_below(*, position_id: int) -> QuerySet[Position]:
 
 def heads_of_opds(*, on: date) -> QuerySet[Position]:
     """The open head positions of the OPDs, by OPD: whom letters across the province usually go to."""
-    return (
-        open_positions(on=on).filter(heads_opd=True).select_related("opd", "unit").order_by("opd__name", "pk")
-    )
+    return open_positions(on=on).filter(heads_opd=True).order_by("opd__name", "pk")
 
 
 def search_positions(*, query: str, among: QuerySet[Position], limit: int = PICKER_ROWS) -> list[Position]:

@@ -33,7 +33,7 @@ class _CodesAndNames(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for pk, code, name in self.queryset.values_list("pk", "code", "name"):
-            yield (pk, f"{code} — {name}")
+            yield (pk, Classification.label(code, name))
 
 
 class ClassificationField(forms.ModelChoiceField):
@@ -96,7 +96,7 @@ class IncomingLetterForm(LetterMetadataForm):
         today = timezone.localdate()
         # Letters of the OPD go to its positions, found by typing; its head and those just below are
         # offered first.
-        positions = open_positions(on=today).filter(opd=opd)
+        positions = open_positions(on=today, opd=opd)
         search_url = f"{reverse('persuratan:positions')}?{urlencode({'opd': opd.code})}"
         for name in ("addressees", "copies"):
             self.fields[name].queryset = positions

@@ -93,7 +93,12 @@ class Classification(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} — {self.name}"
+        return self.label(self.code, self.name)
+
+    @staticmethod
+    def label(code: str, name: str) -> str:
+        """How a code is named in lists and selects: "000.1.2 — Perjalanan Dinas Dalam Negeri"."""
+        return f"{code} — {name}"
 
 
 class Correspondent(models.Model):

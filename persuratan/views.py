@@ -173,7 +173,7 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
 def positions(request: HttpRequest) -> HttpResponse:
     """The register's pickers as the operator types: the open positions of the OPD they register for."""
     opd = operator_opd(request)
-    return matches(request, source=POSITIONS, among=open_positions(on=timezone.localdate()).filter(opd=opd))
+    return matches(request, source=POSITIONS, among=open_positions(on=timezone.localdate(), opd=opd))
 
 
 @login_required
@@ -215,10 +215,7 @@ LETTER_PAGE_ALSO = ("record", "disposition_sheet")  # drawn on the letter's page
 @login_required
 @require_GET
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
-    found = visible_letter(user=request.user, pk=pk, also=LETTER_PAGE_ALSO)
-    if found is None:
-        raise Http404
-    return _letter_page(request, *found)
+    return _letter_page(request, *_visible_or_404(request, pk, also=LETTER_PAGE_ALSO))
 
 
 def _letter_page(
@@ -299,10 +296,10 @@ def letter_file_ocr(request: HttpRequest, pk: int, file_pk: int) -> FileResponse
     )
 
 
-def _letter_to_share(
+def _visible_or_404(
     request: HttpRequest, pk: int, *, also: tuple[str, ...] = ()
 ) -> tuple[IncomingLetter, Access]:
-    """The letter and the user's access to it, for sharing: one they cannot see is a 404."""
+    """The letter and the user's access to it; one they may not see is a 404."""
     found = visible_letter(user=request.user, pk=pk, also=also)
     if found is None:
         raise Http404
@@ -312,7 +309,7 @@ def _letter_to_share(
 @login_required
 @require_POST
 def share(request: HttpRequest, pk: int) -> HttpResponse:
-    letter, access = _letter_to_share(request, pk, also=LETTER_PAGE_ALSO)
+    letter, access = _visible_or_404(request, pk, also=LETTER_PAGE_ALSO)
     form = ShareForm(request.POST, letter=letter)
     if form.searching:
         # "Cari" without JavaScript: the letter's page again, with the matches to choose from.
@@ -335,7 +332,7 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def share_people(request: HttpRequest, pk: int) -> HttpResponse:
     """The share form's picker as the user types: active staff, for someone offered to share the letter."""
-    letter, access = _letter_to_share(request, pk)
+    letter, access = _visible_or_404(request, pk)
     if not _share_offered(letter=letter, access=access):
         raise Http404
     return matches(request, source=PEOPLE, among=active_staff())

@@ -142,7 +142,7 @@ def person_positions(request: HttpRequest) -> HttpResponse:
     administer (`?opd=`), the page's own scope."""
     _admins_only(request)
     opd = _page_opd(request, opds_administered_by(user=request.user).order_by("name"))
-    return matches(request, source=POSITIONS, among=open_positions(on=timezone.localdate()).filter(opd=opd))
+    return matches(request, source=POSITIONS, among=open_positions(on=timezone.localdate(), opd=opd))
 
 
 def _render_person(request: HttpRequest, person: User, *, refusal: str = "") -> HttpResponse:
